@@ -1,0 +1,139 @@
+# Infosys web backend. `make run` and `make test` are the two commands of
+# the README; everything else here serves them.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PYTHON  ?= /usr/bin/python3
+PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl
+
+# Local stack (make run) and the test stack (make test) live apart.
+RUN_VAR  ?= var
+RUN_PORT ?= 8080
+TEST_VAR ?= var/test
+TEST_PORT ?= 18080
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
+           -Wvla -Wpointer-arith -Wcast-qual -Wnull-dereference
+HARDEN  := -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS ?=
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# BUILD and BIN may be set on the command line to build elsewhere.
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/san
+BIN     ?= build/san/bin
+HARDEN  := -fPIE
+CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=undefined
+LDFLAGS := -fsanitize=address,undefined
+else
+BUILD   ?= build/release
+BIN     ?= bin
+endif
+ALL_CFLAGS += $(HARDEN)
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libinfosys.a
+PROGS    := $(BIN)/auth.fcgi $(BIN)/portal.fcgi $(BIN)/sync.fcgi \
+            $(BIN)/infosysctl $(BIN)/nodb.fcgi
+CTL_SRC  := $(wildcard tools/infosysctl*.c tools/ctl_*.c)
+AGENT_SRC := $(wildcard tools/agent*.c)
+ifneq ($(AGENT_SRC),)
+PROGS    += $(BIN)/infosys-agent
+endif
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run stop status db test unit integration fuzz bench docs \
+        install clean
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%.fcgi: $(BUILD)/cgi/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/nodb.fcgi: $(BUILD)/bench/nodb.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/infosysctl: $(CTL_SRC:%.c=$(BUILD)/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/infosys-agent: $(AGENT_SRC:%.c=$(BUILD)/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Debian packages the build, the stack and the tests need.
+deps:
+	@tools/deps.sh
+
+run: deps all
+	@$(PYTHON) tools/stack.py up --var $(RUN_VAR) --port $(RUN_PORT) \
+	    --bin $(BIN) --demo
+
+stop:
+	@$(PYTHON) tools/stack.py down --var $(RUN_VAR)
+
+status:
+	@$(PYTHON) tools/stack.py status --var $(RUN_VAR)
+
+db:
+	@$(PYTHON) tools/stack.py sql --var $(RUN_VAR)
+
+unit: $(UNIT_BIN)
+
+# Unit tests (under valgrind in the plain build), then the integration
+# tests through nginx against a fresh private stack; one summary line.
+test: deps all unit
+	@$(PYTHON) tools/run_tests.py --bin $(BIN) --build $(BUILD) \
+	    --var $(TEST_VAR) --port $(TEST_PORT) $(if $(SANITIZE),--sanitize)
+
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+               -fsanitize=fuzzer,address,undefined \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_TIME ?= 60
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LDLIBS)
+
+fuzz: build/fuzz/fuzz_cmd
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_cmd -max_total_time=$(FUZZ_TIME) -max_len=20000 \
+	    build/fuzz/corpus tests/fuzz/corpus
+
+bench: all
+	@$(PYTHON) bench/run.py --var $(RUN_VAR) --port $(RUN_PORT) --bin $(BIN)
+
+docs: $(BIN)/infosysctl
+	$(BIN)/infosysctl api-reference > docs/api.md
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/infosys
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r schema www $(DESTDIR)$(PREFIX)/share/infosys/
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,28 @@
+/* conf — the configuration file (INI: [section] and key = value lines,
+ * ';' or '#' comments). Path: $INFOSYS_CONF, else
+ * /etc/infosys/infosys.conf. Read once per process. */
+#ifndef INFOSYS_CONF_H
+#define INFOSYS_CONF_H
+
+#include "err.h"
+
+#define CONF_DEFAULT_PATH "/etc/infosys/infosys.conf"
+
+struct conf;
+
+/* Loads path (NULL: $INFOSYS_CONF or the default). Free with conf_free. */
+struct conf *conf_load(const char *path, struct err *err);
+void conf_free(struct conf *c);
+
+/* The value of section.key, or dflt when absent. Owned by c. */
+const char *conf_get(const struct conf *c, const char *section,
+		     const char *key, const char *dflt);
+
+/* As conf_get, parsed as a decimal integer; dflt when absent or invalid. */
+long long conf_get_int(const struct conf *c, const char *section,
+		       const char *key, long long dflt);
+
+/* The path the configuration was read from. */
+const char *conf_path(const struct conf *c);
+
+#endif
