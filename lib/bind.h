@@ -16,6 +16,13 @@
 int call_bind(const struct cmd *cmd, struct arena *arena, time_t now,
 	      struct call *out, struct err *err);
 
+/* As call_bind, against the given verb (its name is not compared with
+ * the command's): call_bind is verb_find followed by this. An AT_INT or
+ * AT_DEC spec with min = max = 0 means no bounds beyond the 64-bit range. */
+int call_bind_verb(const struct cmd *cmd, const struct verb *verb,
+		   struct arena *arena, time_t now, struct call *out,
+		   struct err *err);
+
 /* Type checks of single values, shared with the tools. Each returns 0 when
  * s[0..len) is a valid value of that type. */
 int value_is_code(const char *s, size_t len);

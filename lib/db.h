@@ -10,6 +10,7 @@
 #define INFOSYS_DB_H
 
 #include <stddef.h>
+#include <string.h>
 #include "arena.h"
 #include "conf.h"
 #include "err.h"
@@ -65,6 +66,11 @@ int db_query(struct db *db, const char *sql, const struct dbparam *params,
 int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
+
+/* Ends the request's use of the connection: rolls back a transaction a
+ * handler left open and clears the nesting, so one handler's missing
+ * rollback cannot leak into the next request. Call after each request. */
+void db_reset(struct db *db);
 
 /* The server error number of the last failed call (e.g. 1062 for a
  * duplicate key), 0 when none. */

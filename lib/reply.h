@@ -14,7 +14,8 @@ json_t *reply_ok(const char *verb, json_t *data);
 json_t *reply_error(const char *verb, const struct err *err);
 
 /* New reference for a batch: {"ok":true,"results":results} or, when err
- * is not NULL, {"ok":false,"results":results,"error":{…}}; steals results. */
+ * is not NULL, {"ok":false,"error":{…,"line":N}} (a refused batch kept
+ * nothing, so its results are dropped). Steals results. */
 json_t *reply_batch(json_t *results, const struct err *err);
 
 /* Compact one-line text; malloc'd, the caller frees. NULL on failure. */

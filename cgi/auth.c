@@ -1,0 +1,8 @@
+/* auth.fcgi — the /api/auth program (PROTOCOL.md). All of it is the shared
+ * server loop over the verbs of this program in lib/verbs.c. */
+#include "server.h"
+
+int main(void)
+{
+	return server_main(PROG_AUTH);
+}

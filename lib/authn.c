@@ -1,0 +1,79 @@
+#include <stdlib.h>
+#include <string.h>
+#include "authn.h"
+#include "bind.h"
+#include "session.h"
+#include "token.h"
+
+static const char sql_facility_by_key[] =
+	"SELECT id, code FROM facilities WHERE sync_key_hash = ? AND active = 1";
+
+int authn_sync_key(struct ctx *ctx, struct err *err)
+{
+	char hash[SHA256_HEX_LEN + 1];
+	struct dbres res;
+	const char *key = ctx->sync_key;
+
+	if (!ctx->pc_id || value_is_id(ctx->pc_id, strlen(ctx->pc_id)) != 0)
+		return err_set(err, E_AUTH_REQUIRED,
+			       "an Infosys-PC header naming the PC is required");
+	/* A key that cannot be one of ours costs no database round trip. */
+	if (!key || strlen(key) != TOKEN_B64_LEN)
+		return err_set(err, E_AUTH_REQUIRED, "a valid sync key is required");
+	token_sha256_hex(key, TOKEN_B64_LEN, hash);
+	struct dbparam p[] = { P_STRN(hash, SHA256_HEX_LEN) };
+	if (db_query(ctx->db, sql_facility_by_key, p, 1, ctx->arena, &res, err) != 0)
+		return -1;
+	if (res.nrows != 1)
+		return err_set(err, E_AUTH_REQUIRED, "a valid sync key is required");
+	ctx->facility_id = strtoll(dbres_get(&res, 0, 0), NULL, 10);
+	ctx->facility_code = dbres_get(&res, 0, 1);
+	ctx->role = ROLE_PC;
+	return 0;
+}
+
+static int verb_is(const struct verb *v, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(v->name, *names) == 0)
+			return 1;
+	return 0;
+}
+
+/* The session, and the restrictions of PROTOCOL.md §3 it may carry. A
+ * password change comes first: until it is done nothing else, MFA
+ * enrolment included, is open, so the two never lock each other out. */
+static int authn_session(struct ctx *ctx, const struct verb *v,
+			 struct err *err)
+{
+	static const char *const pw_ok[] = {
+		"PASSWORD.CHANGE", "SESSION", "LOGOUT", NULL };
+	static const char *const mfa_ok[] = {
+		"MFA.ENROLL", "MFA.CONFIRM", "SESSION", "LOGOUT", NULL };
+	struct session_state st;
+
+	if (session_check(ctx, &st, err) != 0)
+		return -1;
+	if (st.password_change_required && !verb_is(v, pw_ok))
+		return err_set(err, E_PASSWORD_CHANGE_REQUIRED,
+			       "change your password first");
+	if (st.mfa_enroll_required && !verb_is(v, mfa_ok))
+		return err_set(err, E_MFA_ENROLL_REQUIRED,
+			       "set up two-factor sign-in first");
+	return 0;
+}
+
+int authn_check(struct ctx *ctx, const struct verb *v, struct err *err)
+{
+	if (ctx->program == PROG_SYNC) {
+		if (ctx->role != ROLE_PC && authn_sync_key(ctx, err) != 0)
+			return -1;
+	} else if (v->roles & ROLE_ANON) {
+		return 0;
+	} else if (ctx->role == 0 && authn_session(ctx, v, err) != 0) {
+		return -1;
+	}
+	if (!(v->roles & ctx->role))
+		return err_set(err, E_FORBIDDEN, "your role may not use %s", v->name);
+	return 0;
+}

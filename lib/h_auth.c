@@ -1,0 +1,286 @@
+/* h_auth — handlers of /api/auth (PROTOCOL.md §4): LOGIN, LOGOUT, SESSION,
+ * PASSWORD.CHANGE.
+ *
+ * Every failed sign-in answers the same AUTH_FAILED and costs one argon2id
+ * verification, whether the facility or user exists or not, and whether the
+ * account is locked or disabled: neither the message nor the time tells an
+ * attacker which names are real. The reason is kept in the login log. */
+#include <stdlib.h>
+#include <string.h>
+#include "actlog.h"
+#include "ctx.h"
+#include "handlers.h"
+#include "lockout.h"
+#include "mfa.h"
+#include "loginlog.h"
+#include "password.h"
+#include "policy.h"
+#include "pwhistory.h"
+#include "session.h"
+#include "throttle.h"
+
+#define AUTH_FAILED_MSG "sign-in failed: check the facility code, user name and password"
+
+static const char sql_find_user[] =
+	"SELECT u.id, u.password_hash, u.role, u.status, u.locked_at IS NOT NULL,"
+	" u.must_change_password, u.mfa_enabled, f.id, f.code, u.name,"
+	" UNIX_TIMESTAMP(COALESCE(u.password_changed_at, u.created_at))"
+	" FROM users u JOIN facilities f ON f.id = u.facility_id"
+	" WHERE f.code = ? AND u.name = ? AND f.active = 1";
+
+static const char sql_user_hash[] =
+	"SELECT password_hash FROM users WHERE id = ?";
+
+static const char sql_rehash[] =
+	"UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
+
+/* A user row as LOGIN needs it; strings live in the request arena. */
+struct login_user {
+	long long id, facility_id, password_changed;
+	const char *hash, *role, *name, *facility_code;
+	int active, locked, must_change, mfa_enabled;
+};
+
+static long long cell_ll(const struct dbres *r, size_t col)
+{
+	const char *s = dbres_get(r, 0, col);
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+/* 1 found, 0 not found, -1 error. */
+static int login_find(struct ctx *ctx, const char *facility, const char *user,
+		      struct login_user *u, struct err *err)
+{
+	struct dbparam p[] = { P_STR(facility), P_STR(user) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_find_user, p, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	if (r.nrows != 1)
+		return 0;
+	u->id = cell_ll(&r, 0);
+	u->hash = dbres_get(&r, 0, 1);
+	u->role = dbres_get(&r, 0, 2);
+	u->active = strcmp(dbres_get(&r, 0, 3), "active") == 0;
+	u->locked = cell_ll(&r, 4) != 0;
+	u->must_change = cell_ll(&r, 5) != 0;
+	u->mfa_enabled = cell_ll(&r, 6) != 0;
+	u->facility_id = cell_ll(&r, 7);
+	u->facility_code = dbres_get(&r, 0, 8);
+	u->name = dbres_get(&r, 0, 9);
+	u->password_changed = cell_ll(&r, 10);
+	return 1;
+}
+
+/* Logs the failure and answers code (AUTH_FAILED unless said otherwise).
+ * A failure to log is the error answered instead: an attempt that cannot
+ * be recorded must not look like an ordinary one. */
+static int login_fail(struct ctx *ctx, long long facility_id,
+		      const char *typed, const char *reason, const char *channel,
+		      enum errcode code, struct err *err)
+{
+	if (loginlog_write(ctx, facility_id, typed, 0, reason, channel, err) != 0)
+		return -1;
+	if (code == E_MFA_REQUIRED)
+		return err_set(err, code, "this account needs a one-time code (otp)");
+	return err_set(err, code, AUTH_FAILED_MSG);
+}
+
+/* Replaces a hash made with weaker parameters; only if nobody changed the
+ * password in the meantime. A failure here does not fail the sign-in. */
+static void login_rehash(struct ctx *ctx, const struct login_user *u,
+			 const struct argval *pw)
+{
+	char fresh[PASSWORD_HASH_MAX];
+	struct err ignored;
+
+	if (!password_needs_rehash(u->hash) ||
+	    password_hash(pw->s, pw->len, fresh) != 0)
+		return;
+	struct dbparam p[] = { P_STR(fresh), P_INT(u->id), P_STR(u->hash) };
+	(void)db_exec(ctx->db, sql_rehash, p, 3, NULL, NULL, &ignored);
+}
+
+/* The second factor of an enrolled admin while the policy asks for it.
+ * A missing code is MFA_REQUIRED (the password was right: the client asks
+ * for the code); a wrong one is an ordinary failure and counts. */
+static int login_mfa(struct ctx *ctx, const struct login_user *u,
+		     const struct policy *pol, const struct argval *otp,
+		     const char *typed, const char *channel, struct err *err)
+{
+	int ok, locked = 0;
+
+	if (!u->mfa_enabled || !pol->mfa_admins || strcmp(u->role, "admin") != 0)
+		return 0;
+	if (!otp->present)
+		return login_fail(ctx, u->facility_id, typed, "otp_missing",
+				  channel, E_MFA_REQUIRED, err);
+	ok = mfa_check_login(ctx, u->id, otp->s, otp->len, err);
+	if (ok < 0)
+		return -1;
+	if (ok)
+		return 0;
+	if (lockout_record_failure(ctx->db, ctx->arena, u->id, &locked, err) != 0)
+		return -1;
+	return login_fail(ctx, u->facility_id, typed,
+			  locked ? "otp,locked" : "otp", channel,
+			  E_AUTH_FAILED, err);
+}
+
+static int login_success(struct ctx *ctx, const struct login_user *u,
+			 const struct policy *p, const struct argval *pw,
+			 const char *typed, const char *channel, json_t *data,
+			 struct err *err)
+{
+	struct policy pol = *p;
+	int expired;
+
+	if (lockout_record_success(ctx->db, u->id, err) != 0)
+		return -1;
+	login_rehash(ctx, u, pw);
+	if (session_open(ctx, u->id, u->facility_id, channel, err) != 0 ||
+	    loginlog_write(ctx, u->facility_id, typed, 1, NULL, channel, err) != 0)
+		return -1;
+	ctx->facility_id = u->facility_id;
+	ctx->facility_code = u->facility_code;
+	ctx->user_id = u->id;
+	ctx->user_name = u->name;
+	ctx->role = strcmp(u->role, "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
+	expired = pol.max_age_days > 0 &&
+		  u->password_changed + pol.max_age_days * 86400LL <= ctx->now;
+	json_object_set_new(data, "user", json_string(u->name));
+	json_object_set_new(data, "role", json_string(u->role));
+	json_object_set_new(data, "facility", json_string(u->facility_code));
+	json_object_set_new(data, "idle_timeout_s", json_integer(pol.idle_timeout_s));
+	json_object_set_new(data, "must_change_password",
+			    json_boolean(u->must_change || expired));
+	json_object_set_new(data, "mfa_enrolled", json_boolean(u->mfa_enabled));
+	return 0;
+}
+
+HANDLER(h_login)
+{
+	const char *facility = call_arg(call, "facility")->s;
+	const char *typed = call_arg(call, "user")->s;
+	const struct argval *pw = call_arg(call, "password");
+	const struct argval *ch = call_arg(call, "channel");
+	const char *channel = ch->present && ch->n == 1 ? "app" : "web";
+	struct login_user u = { 0 };
+	struct policy pol;
+	int found, locked = 0;
+
+	if (throttle_check(ctx, err) != 0) {
+		struct err e2;
+		if (err->code == E_THROTTLED &&
+		    loginlog_write(ctx, 0, typed, 0, "throttled", channel, &e2) != 0)
+			*err = e2;
+		return -1;
+	}
+	found = login_find(ctx, facility, typed, &u, err);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		password_dummy_verify(pw->s, pw->len);
+		return login_fail(ctx, 0, typed, "unknown", channel,
+				  E_AUTH_FAILED, err);
+	}
+	if (!password_verify(u.hash, pw->s, pw->len)) {
+		if (lockout_record_failure(ctx->db, ctx->arena, u.id, &locked, err) != 0)
+			return -1;
+		return login_fail(ctx, u.facility_id, typed,
+				  locked ? "password,locked" : "password", channel,
+				  E_AUTH_FAILED, err);
+	}
+	if (u.locked || !u.active)
+		return login_fail(ctx, u.facility_id, typed,
+				  u.locked ? "locked" : "disabled", channel,
+				  E_AUTH_FAILED, err);
+	if (policy_load(ctx, u.facility_id, &pol, err) != 0 ||
+	    login_mfa(ctx, &u, &pol, call_arg(call, "otp"), typed, channel, err) != 0)
+		return -1;
+	return login_success(ctx, &u, &pol, pw, typed, channel, data, err);
+}
+
+HANDLER(h_logout)
+{
+	(void)call;
+	(void)data;
+	return session_close(ctx, err);
+}
+
+HANDLER(h_session)
+{
+	struct session_state st;
+
+	(void)call;
+	if (session_status(ctx, &st, err) != 0)
+		return -1;
+	json_object_set_new(data, "user", json_string(ctx->user_name));
+	json_object_set_new(data, "role", json_string(ctx->role == ROLE_ADMIN ?
+						      "admin" : "user"));
+	json_object_set_new(data, "facility", json_string(ctx->facility_code));
+	json_object_set_new(data, "idle_remaining_s",
+			    json_integer(st.idle_remaining_s));
+	json_object_set_new(data, "must_change_password",
+			    json_boolean(st.password_change_required));
+	json_object_set_new(data, "mfa_enroll_required",
+			    json_boolean(st.mfa_enroll_required));
+	return 0;
+}
+
+/* The current password, checked like a sign-in: a wrong one counts
+ * towards the lockout, so a borrowed session cannot be used to guess it. */
+static int change_verify_current(struct ctx *ctx, const struct argval *cur,
+				 const char **hash, struct err *err)
+{
+	struct dbparam p[] = { P_INT(ctx->user_id) };
+	struct dbres r;
+	int locked = 0;
+
+	if (db_query(ctx->db, sql_user_hash, p, 1, ctx->arena, &r, err) != 0)
+		return -1;
+	*hash = r.nrows == 1 ? dbres_get(&r, 0, 0) : NULL;
+	if (password_verify(*hash, cur->s, cur->len))
+		return 0;
+	if (lockout_record_failure(ctx->db, ctx->arena, ctx->user_id, &locked,
+				   err) != 0)
+		return -1;
+	return err_set(err, E_AUTH_FAILED, "the current password is wrong");
+}
+
+HANDLER(h_password_change)
+{
+	const struct argval *cur = call_arg(call, "current");
+	const struct argval *nw = call_arg(call, "new");
+	char fresh[PASSWORD_HASH_MAX];
+	const char *old = NULL;
+	struct policy pol;
+	int reused;
+
+	(void)data;
+	if (change_verify_current(ctx, cur, &old, err) != 0 ||
+	    policy_load(ctx, ctx->facility_id, &pol, err) != 0 ||
+	    policy_check_password(ctx->conf, &pol, ctx->user_name, nw->s,
+				  nw->len, err) != 0)
+		return -1;
+	reused = pwhistory_reused(ctx, ctx->user_id, old, pol.history, nw->s,
+				  nw->len, err);
+	if (reused < 0)
+		return -1;
+	if (reused)
+		return err_set(err, E_POLICY, "history: the password was one of"
+			       " your last %d", pol.history);
+	if (password_hash(nw->s, nw->len, fresh) != 0)
+		return err_set(err, E_INTERNAL, "out of memory");
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	if (pwhistory_set_password(ctx, ctx->user_id, old, fresh, 0, err) != 0 ||
+	    session_close_user(ctx->db, ctx->user_id, ctx->session_id, err) != 0 ||
+	    actlog_write(ctx, "auth", "password.change", ctx->user_name, NULL,
+			 err) != 0 ||
+	    db_commit(ctx->db, err) != 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* password — argon2id password hashes (PHC strings) over libsodium.
+ *
+ * Parameters: t = 3 passes over m = 64 MiB, p = 1 (RFC 9106's second
+ * recommended setting). libsodium's MODERATE preset uses the same t but
+ * 256 MiB; on a 2-core shared box with several auth workers that memory
+ * per concurrent login would let a login flood push the machine into
+ * swap, while 64 MiB keeps a verify near 0.2 s and the peak at
+ * workers × 64 MiB. Hashes made with other parameters (e.g. pushed by the
+ * facility PC) still verify; password_needs_rehash() reports them.
+ *
+ * Call sodium_init() once per process first. Nothing here allocates on
+ * the caller's behalf; outputs go to caller-owned buffers. */
+#ifndef INFOSYS_PASSWORD_H
+#define INFOSYS_PASSWORD_H
+
+#include <stddef.h>
+
+#define PASSWORD_OPSLIMIT 3ULL
+#define PASSWORD_MEMLIMIT (64UL * 1024 * 1024)
+#define PASSWORD_HASH_MAX 128	/* crypto_pwhash_STRBYTES, with the NUL */
+
+/* Hashes pw[0..len) into out as "$argon2id$v=19$m=65536,t=3,p=1$…".
+ * 0 on success, -1 when out of memory. */
+int password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_MAX]);
+
+/* 1 when pw matches the PHC string hash, 0 otherwise (including a
+ * malformed or NULL hash, which still costs one dummy verify so that
+ * the answer takes the same time). */
+int password_verify(const char *hash, const char *pw, size_t len);
+
+/* Costs the same time as a real verify and always fails; call it when
+ * the user does not exist so a login's timing does not tell. */
+void password_dummy_verify(const char *pw, size_t len);
+
+/* 1 when hash was made with other parameters or another algorithm and
+ * should be replaced after the next successful login. */
+int password_needs_rehash(const char *hash);
+
+/* 1 when s looks like an argon2id PHC string this module can verify. */
+int password_is_phc(const char *s);
+
+#endif

@@ -1,0 +1,221 @@
+#include <fcgiapp.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "pipeline.h"
+#include "reply.h"
+#include "reqlog.h"
+#include "server.h"
+
+#define MEDIA_TYPE "application/x-infosys-command"
+
+struct worker {
+	enum program program;
+	struct conf *conf;
+	struct db *db;
+	struct arena *arena;
+	char *body;		/* body_limit + 1 bytes, reused */
+	size_t body_limit;
+};
+
+static long elapsed_us(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000L +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* "application/x-infosys-command" with optional parameters; a charset
+ * parameter, when given, must say UTF-8. */
+static int media_type_ok(const char *ct)
+{
+	size_t n = strlen(MEDIA_TYPE);
+	const char *cs;
+
+	if (!ct || strncasecmp(ct, MEDIA_TYPE, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (*ct == '\0')
+		return 1;
+	if (*ct != ';')
+		return 0;
+	cs = strcasestr(ct, "charset=");
+	if (!cs)
+		return 1;
+	cs += 8;
+	if (*cs == '"')
+		cs++;
+	return strncasecmp(cs, "utf-8", 5) == 0 &&
+	       (cs[5] == '\0' || cs[5] == '"' || cs[5] == ';' || cs[5] == ' ');
+}
+
+/* The value of cookie name in a Cookie header, copied into the arena. */
+static const char *cookie_value(struct arena *a, const char *header,
+				const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = header; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == '=')
+			return arena_strndup(a, p + n + 1, len - n - 1);
+		p = end;
+	}
+	return NULL;
+}
+
+static const char *bearer_token(const char *header)
+{
+	if (!header || strncasecmp(header, "Bearer ", 7) != 0)
+		return NULL;
+	return header + 7;
+}
+
+static void fill_transport(struct ctx *ctx, FCGX_ParamArray env)
+{
+	const char *bg = FCGX_GetParam("HTTP_INFOSYS_BACKGROUND", env);
+	unsigned char id[8];
+
+	ctx->remote_addr = FCGX_GetParam("REMOTE_ADDR", env);
+	ctx->user_agent = FCGX_GetParam("HTTP_USER_AGENT", env);
+	ctx->session_token = cookie_value(ctx->arena,
+					  FCGX_GetParam("HTTP_COOKIE", env),
+					  "__Host-sid");
+	ctx->sync_key = bearer_token(FCGX_GetParam("HTTP_AUTHORIZATION", env));
+	ctx->pc_id = FCGX_GetParam("HTTP_INFOSYS_PC", env);
+	ctx->background = bg && strcmp(bg, "1") == 0;
+	randombytes_buf(id, sizeof(id));
+	sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), id, sizeof(id));
+}
+
+/* Reads the body into w->body. Returns its length, or -1 with err set. */
+static long read_body(struct worker *w, FCGX_Request *req, struct err *err)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	char *end;
+	long want, got;
+
+	if (!cl || !*cl)
+		return 0;
+	want = strtol(cl, &end, 10);
+	if (*end != '\0' || want < 0)
+		return err_set(err, E_BAD_COMMAND, "invalid Content-Length");
+	if ((size_t)want > w->body_limit)
+		return err_set(err, E_TOO_LARGE, "the body is larger than %zu bytes",
+			       w->body_limit);
+	got = FCGX_GetStr(w->body, (int)want, req->in);
+	if (got != want)
+		return err_set(err, E_BAD_COMMAND, "the body ended early");
+	return got;
+}
+
+static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
+			const json_t *reply)
+{
+	char *text = reply_dump(reply);
+
+	FCGX_FPrintF(req->out,
+		     "Status: %d\r\n"
+		     "Content-Type: application/json; charset=utf-8\r\n"
+		     "Cache-Control: no-store\r\n"
+		     "X-Content-Type-Options: nosniff\r\n", status);
+	if (status == 405)
+		FCGX_PutS("Allow: POST\r\n", req->out);
+	if (ctx->set_cookie)
+		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n", ctx->set_cookie);
+	if (ctx->retry_after > 0)
+		FCGX_FPrintF(req->out, "Retry-After: %d\r\n", ctx->retry_after);
+	FCGX_FPrintF(req->out, "\r\n%s\n", text ? text : "{\"ok\":false}");
+	free(text);
+}
+
+/* A transport refusal: answered before any command is looked at. */
+static int check_transport(struct worker *w, FCGX_Request *req, long *len,
+			   struct err *err)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+
+	if (!method || strcmp(method, "POST") != 0)
+		return err_set(err, E_METHOD, "only POST is allowed");
+	if (!media_type_ok(FCGX_GetParam("CONTENT_TYPE", req->envp)))
+		return err_set(err, E_MEDIA_TYPE,
+			       "the body must be " MEDIA_TYPE);
+	*len = read_body(w, req, err);
+	return *len < 0 ? -1 : 0;
+}
+
+static void serve_one(struct worker *w, FCGX_Request *req)
+{
+	struct ctx ctx = { 0 };
+	struct pipeline_result r = { 0 };
+	struct timespec t0;
+	struct err err;
+	long len = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ctx.arena = w->arena;
+	ctx.db = w->db;
+	ctx.conf = w->conf;
+	ctx.program = w->program;
+	ctx.now = time(NULL);
+	fill_transport(&ctx, req->envp);
+
+	if (check_transport(w, req, &len, &err) != 0) {
+		r.code = err.code;
+		r.status = err_http_status(err.code);
+		r.reply = reply_error(NULL, &err);
+	} else {
+		pipeline_run(&ctx, w->body, (size_t)len, &r);
+	}
+	write_reply(req, &ctx, r.status, r.reply);
+	/* The client has its answer; logging does not delay it. */
+	FCGX_Finish_r(req);
+	reqlog_write(&ctx, &r, elapsed_us(&t0));
+	json_decref(r.reply);
+	json_decref(r.params);
+	arena_reset(w->arena);
+}
+
+int server_main(enum program program)
+{
+	struct worker w = { .program = program };
+	FCGX_Request req;
+	struct err err;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "libsodium failed to initialise\n");
+		return 1;
+	}
+	w.conf = conf_load(NULL, &err);
+	if (!w.conf) {
+		fprintf(stderr, "configuration: %s\n", err.msg);
+		return 1;
+	}
+	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
+	w.body = malloc(w.body_limit + 1);
+	w.db = db_new(w.conf, 0);
+	w.arena = arena_new();
+	if (!w.body || !w.db || !w.arena || FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&req, 0, 0) != 0) {
+		fprintf(stderr, "worker startup failed\n");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req) >= 0)
+		serve_one(&w, &req);
+	FCGX_Free(&req, 1);
+	arena_destroy(w.arena);
+	db_free(w.db);
+	free(w.body);
+	conf_free(w.conf);
+	return 0;
+}

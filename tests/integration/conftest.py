@@ -1,0 +1,134 @@
+"""Integration tests talk to a real stack through nginx, like a client would.
+
+tools/run_tests.py brings a stack up and names it in the environment:
+INFOSYS_TEST_VAR (its DIR), INFOSYS_TEST_PORT, INFOSYS_TEST_BIN. Run with
+plain pytest and no such variables, this file brings its own stack up in
+var/pytest on port 18090 (from bin/) and down again at the end.
+
+Helpers, importable as `from conftest import api, ctl, create_facility`:
+    api(path, body, headers=None, content_type=..., method="POST")
+        -> (status, headers dict with lower-case names, JSON or text)
+    ctl(*args, stdin=None) -> CompletedProcess of infosysctl on the stack
+    create_facility(code, name) -> the facility's sync key
+    add_user(code, user, role, password)
+"""
+import http.client
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = "/usr/bin/python3"
+CONTENT_TYPE = "application/x-infosys-command"
+# Tests fire 50 logins at once; nginx's own auth limit must stay out of it.
+TEST_AUTH_RATE, TEST_AUTH_BURST = "1000r/s", "1000"
+
+
+def _env_stack():
+    var = os.environ.get("INFOSYS_TEST_VAR")
+    if not var:
+        return None
+    port = int(os.environ["INFOSYS_TEST_PORT"])
+    return SimpleNamespace(
+        var=Path(var).resolve(), port=port,
+        bin=Path(os.environ["INFOSYS_TEST_BIN"]).resolve(),
+        base_url=f"http://127.0.0.1:{port}",
+        conf=Path(var).resolve() / "infosys.conf")
+
+
+def stack_cmd(*args):
+    return [PYTHON, str(REPO / "tools" / "stack.py")] + list(args)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """The stack under test: base_url, var, bin, conf, port."""
+    given = _env_stack()
+    if given:
+        yield given
+        return
+    var, port, bindir = REPO / "var" / "pytest", "18090", REPO / "bin"
+    subprocess.run(stack_cmd("up", "--var", str(var), "--port", port,
+                             "--bin", str(bindir), "--fresh",
+                             "--auth-rate", TEST_AUTH_RATE,
+                             "--auth-burst", TEST_AUTH_BURST), check=True)
+    os.environ.update(INFOSYS_TEST_VAR=str(var), INFOSYS_TEST_PORT=port,
+                      INFOSYS_TEST_BIN=str(bindir))
+    try:
+        yield _env_stack()
+    finally:
+        subprocess.run(stack_cmd("down", "--var", str(var)))
+        for name in ("INFOSYS_TEST_VAR", "INFOSYS_TEST_PORT",
+                     "INFOSYS_TEST_BIN"):
+            os.environ.pop(name, None)
+
+
+def _current():
+    s = _env_stack()
+    if s is None:
+        raise RuntimeError("no test stack: use the `stack` fixture first")
+    return s
+
+
+def request(path, body=b"", headers=None, method="POST", timeout=30):
+    """One HTTP exchange; returns (status, list of (name, value), bytes)."""
+    s = _current()
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.getheaders(), resp.read()
+    finally:
+        conn.close()
+
+
+def api(path, body, headers=None, content_type=CONTENT_TYPE, method="POST"):
+    """Sends body to path; returns (status, headers, parsed JSON or text)."""
+    hdrs = dict(headers or {})
+    if content_type is not None:
+        hdrs.setdefault("Content-Type", content_type)
+    if isinstance(body, str):
+        body = body.encode()
+    status, raw, data = request(path, body, hdrs, method)
+    lower = {}
+    for name, value in raw:
+        key = name.lower()
+        lower[key] = f"{lower[key]}, {value}" if key in lower else value
+    text = data.decode("utf-8", errors="replace")
+    try:
+        return status, lower, json.loads(text)
+    except ValueError:
+        return status, lower, text
+
+
+@pytest.fixture
+def api_call(stack):
+    """api() for tests that prefer a fixture over an import."""
+    return api
+
+
+def ctl(*args, stdin=None, check=True):
+    """Runs infosysctl with the test stack's configuration."""
+    s = _current()
+    env = dict(os.environ, INFOSYS_CONF=str(s.conf))
+    r = subprocess.run([str(s.bin / "infosysctl")] + [str(a) for a in args],
+                       input=stdin, text=True, capture_output=True, env=env)
+    if check and r.returncode != 0:
+        sys.stderr.write(r.stdout + r.stderr)
+        raise AssertionError(f"infosysctl {args} exited {r.returncode}")
+    return r
+
+
+def create_facility(code, name="Test Facility"):
+    """Creates a facility; returns its sync key (the last output line)."""
+    return ctl("facility", "create", code, name).stdout.strip() \
+        .splitlines()[-1].strip()
+
+
+def add_user(code, user, role, password):
+    ctl("user", "add", code, user, "--role", role, stdin=password + "\n")

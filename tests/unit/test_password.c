@@ -1,0 +1,96 @@
+/* Unit tests of lib/password.c: round trip, PHC form, rehash detection and
+ * the dummy verify costing what a real one costs. */
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "password.h"
+#include "test.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+TEST(hash_and_verify)
+{
+	char h[PASSWORD_HASH_MAX];
+	const char *pw = "correct horse battery staple";
+
+	CHECK_EQ_INT(password_hash(pw, strlen(pw), h), 0);
+	CHECK(!strncmp(h, "$argon2id$v=19$m=65536,t=3,p=1$", 31));
+	CHECK(password_is_phc(h));
+	CHECK(password_verify(h, pw, strlen(pw)));
+	CHECK(!password_verify(h, "correct horse battery stapl", 27));
+	CHECK(!password_needs_rehash(h));
+}
+
+TEST(same_password_different_salt)
+{
+	char a[PASSWORD_HASH_MAX], b[PASSWORD_HASH_MAX];
+
+	CHECK_EQ_INT(password_hash("same password!", 14, a), 0);
+	CHECK_EQ_INT(password_hash("same password!", 14, b), 0);
+	CHECK(strcmp(a, b) != 0);
+}
+
+TEST(malformed_hashes_fail_closed)
+{
+	CHECK(!password_verify(NULL, "x", 1));
+	CHECK(!password_verify("", "x", 1));
+	CHECK(!password_verify("$2y$10$abcdefghijklmnopqrstuv", "x", 1));
+	CHECK(!password_verify("$argon2id$v=19$m=65536,t=3,p=1$garbage", "x", 1));
+	CHECK(password_needs_rehash(NULL));
+	CHECK(password_needs_rehash("$2y$10$abc"));
+	CHECK(!password_is_phc("plain"));
+}
+
+TEST(weaker_parameters_need_rehash)
+{
+	char h[PASSWORD_HASH_MAX];
+
+	CHECK(crypto_pwhash_str_alg(h, "pw", 2, 2, 19u * 1024 * 1024,
+				    crypto_pwhash_ALG_ARGON2ID13) == 0);
+	CHECK(password_verify(h, "pw", 2));
+	CHECK(password_needs_rehash(h));
+}
+
+/* The dummy must be a hash at the current parameters, or a login for an
+ * unknown user would answer faster than for a known one. */
+TEST(dummy_verify_costs_like_a_real_one)
+{
+	char h[PASSWORD_HASH_MAX];
+	double t0, real, dummy;
+
+	CHECK_EQ_INT(password_hash("some password", 13, h), 0);
+	t0 = now_s();
+	(void)password_verify(h, "wrong password", 14);
+	real = now_s() - t0;
+	t0 = now_s();
+	password_dummy_verify("wrong password", 14);
+	dummy = now_s() - t0;
+	CHECK(dummy > real * 0.5 && dummy < real * 2.0);
+	if (!(dummy > real * 0.5 && dummy < real * 2.0))
+		fprintf(stderr, "\treal %.3f s, dummy %.3f s\n", real, dummy);
+	/* A malformed stored hash also costs one verify. */
+	t0 = now_s();
+	(void)password_verify("not a hash", "wrong password", 14);
+	CHECK(now_s() - t0 > real * 0.5);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (sodium_init() < 0)
+		return 2;
+	RUN(hash_and_verify);
+	RUN(same_password_different_salt);
+	RUN(malformed_hashes_fail_closed);
+	RUN(weaker_parameters_need_rehash);
+	RUN(dummy_verify_costs_like_a_real_one);
+	return test_summary(argv[0]);
+}

@@ -1,0 +1,70 @@
+/* ctl — the pieces infosysctl's subcommands share.
+ *
+ * Each subcommand is `int ctl_x(int argc, char **argv)` with argv[0] the
+ * subcommand's own name, and returns an exit code: CTL_OK, CTL_FAIL (an
+ * operational error: the database is down, the facility exists, …) or
+ * CTL_USAGE. Messages go to stderr; only results go to stdout. */
+#ifndef INFOSYS_CTL_H
+#define INFOSYS_CTL_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "conf.h"
+#include "db.h"
+#include "err.h"
+
+enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = 2 };
+
+/* The --conf argument, or NULL for $INFOSYS_CONF / the default. */
+extern const char *ctl_conf_path;
+
+/* The configuration, loaded on first call; NULL (message printed) when
+ * unreadable. Owned by ctl; freed by ctl_cleanup. */
+const struct conf *ctl_conf(void);
+
+/* A database connection as the application or the migrator account;
+ * NULL (message printed) without a configuration. Owned by ctl. */
+struct db *ctl_db(int as_migrator);
+
+/* A scratch arena for query results, owned by ctl. */
+struct arena *ctl_arena(void);
+
+void ctl_cleanup(void);
+
+/* Prints "infosysctl: <msg>" and returns CTL_FAIL. */
+int ctl_fail(const struct err *err);
+
+/* Prints "infosysctl: <message>" and a hint to run help; returns
+ * CTL_USAGE. */
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* [A-Za-z0-9]{3,16}; [A-Za-z0-9._@-]{1,64}; [A-Za-z0-9_]{1,64}. */
+int ctl_valid_code(const char *s);
+int ctl_valid_user_name(const char *s);
+int ctl_valid_ident(const char *s);
+
+/* Records an operator action in activity_log (module "infosysctl",
+ * address "local"); failures are reported but not fatal. */
+void ctl_activity(struct db *db, long long facility_id, const char *action,
+		  const char *target);
+
+/* One schema/NNN_name.sql file, read whole (ctl_migrate.c). */
+struct migration {
+	unsigned version;
+	char name[256];		/* the file name */
+	char *sql;		/* the file's text, NUL-terminated; malloc'd */
+	size_t len;
+	char checksum[65];	/* hex SHA-256 of the text */
+};
+
+/* Makes the application account hold exactly the table privileges that
+ * the @grant lines of the migrations declare (see schema/001_init.sql);
+ * CTL_OK or CTL_FAIL, messages printed. ctl_grants.c. */
+int ctl_grants_apply(struct db *db, const struct migration *m, size_t n);
+
+int ctl_migrate(int argc, char **argv);
+int ctl_facility(int argc, char **argv);
+int ctl_user(int argc, char **argv);
+int ctl_api_reference(int argc, char **argv);
+
+#endif

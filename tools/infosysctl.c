@@ -1,0 +1,71 @@
+/* infosysctl — the operator's command line: one main that reads the global
+ * options and hands the rest to a subcommand module (tools/ctl_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ctl.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "migrate", ctl_migrate },
+	{ "facility", ctl_facility },
+	{ "user", ctl_user },
+	{ "api-reference", ctl_api_reference },
+};
+
+static void help(FILE *f)
+{
+	fputs("usage: infosysctl [--conf PATH] COMMAND [ARGS]\n"
+	      "\n"
+	      "  migrate                          apply pending schema migrations, then grants\n"
+	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
+	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
+	      "  facility list                    all facilities\n"
+	      "  user add CODE NAME --role admin|user\n"
+	      "                                   new user; the password is read from standard input\n"
+	      "  api-reference                    the API reference (Markdown) from the verb table\n"
+	      "  help                             this text\n"
+	      "\n"
+	      "The configuration is --conf PATH, else $INFOSYS_CONF, else "
+	      CONF_DEFAULT_PATH ".\n"
+	      "Exit status: 0 done, 1 operational error, 2 usage error.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, rc;
+
+	while (i < argc && !strncmp(argv[i], "--conf", 6)) {
+		if (argv[i][6] == '=') {
+			ctl_conf_path = argv[i] + 7;
+			i++;
+		} else if (argv[i][6] == '\0' && i + 1 < argc) {
+			ctl_conf_path = argv[i + 1];
+			i += 2;
+		} else {
+			return ctl_usage("--conf needs a path");
+		}
+	}
+	if (i >= argc)
+		return ctl_usage("no command given");
+	if (!strcmp(argv[i], "help") || !strcmp(argv[i], "--help") ||
+	    !strcmp(argv[i], "-h")) {
+		help(stdout);
+		return CTL_OK;
+	}
+	if (sodium_init() < 0) {
+		fputs("infosysctl: cannot initialise libsodium\n", stderr);
+		return CTL_FAIL;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name)) {
+			rc = commands[c].run(argc - i, argv + i);
+			ctl_cleanup();
+			return rc;
+		}
+	return ctl_usage("unknown command '%s'", argv[i]);
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""The test runner behind `make test`: unit tests, then integration tests
+through nginx against a fresh private stack; one summary line at the end.
+
+    run_tests.py --bin BINDIR --build BUILDDIR --var DIR --port N [--sanitize]
+
+Each unit test binary ends with `name: N passed, N failed`. Without
+--sanitize they run under valgrind (leaks fail them); with it, the
+binaries carry ASan/UBSan themselves. The stack in DIR is always brought
+down at the end; a `make run` stack (another DIR and port) is not touched.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = "/usr/bin/python3"
+VALGRIND = ["valgrind", "--leak-check=full", "--error-exitcode=1", "--quiet"]
+SUMMARY = re.compile(r"^(\S+): (\d+) passed, (\d+) failed$")
+# Integration tests fire 50 logins at once; nginx's limit stays out of it.
+TEST_AUTH = ["--auth-rate", "1000r/s", "--auth-burst", "1000"]
+
+
+def unit_binaries(build):
+    tests = Path(build) / "tests"
+    if not tests.is_dir():
+        return []
+    return sorted(p for p in tests.glob("test_*")
+                  if p.is_file() and os.access(p, os.X_OK))
+
+
+def run_unit(binary, sanitize):
+    """(passed, failed) of one binary; a crash or a missing summary line
+    counts as one failure on top of what it reported."""
+    argv = [str(binary)] if sanitize else VALGRIND + [str(binary)]
+    r = subprocess.run(argv, capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, cwd=REPO)
+    lines = r.stdout.strip().splitlines()
+    match = SUMMARY.match(lines[-1]) if lines else None
+    passed, failed = (int(match[2]), int(match[3])) if match else (0, 0)
+    if r.returncode != 0 or not match:
+        failed = max(failed, 1)
+        sys.stdout.write(r.stdout[-4000:] + r.stderr[-4000:])
+        why = "no summary line" if not match else f"exit {r.returncode}"
+        print(f"  {binary.name}: FAILED ({why})")
+    return passed, failed
+
+
+def run_units(build, sanitize):
+    total_p = total_f = 0
+    binaries = unit_binaries(build)
+    mode = "sanitizers" if sanitize else "valgrind"
+    print(f"== unit tests ({len(binaries)} binaries, {mode})")
+    for binary in binaries:
+        p, f = run_unit(binary, sanitize)
+        print(f"  {binary.name}: {p} passed, {f} failed")
+        total_p, total_f = total_p + p, total_f + f
+    return total_p, total_f
+
+
+def stack(*args):
+    argv = [PYTHON, str(REPO / "tools" / "stack.py")] + list(args)
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, cwd=REPO)
+
+
+def junit_counts(path):
+    """(passed, failed) from pytest's JUnit XML; errors and a missing
+    report count as failures, skips as neither."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return 0, 1
+    suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
+    passed = failed = 0
+    for s in suites:
+        bad = int(s.get("failures", 0)) + int(s.get("errors", 0))
+        passed += int(s.get("tests", 0)) - bad - int(s.get("skipped", 0))
+        failed += bad
+    return passed, failed
+
+
+def run_integration(args):
+    var = Path(args.var).resolve()
+    print(f"== integration tests (stack in {var}, port {args.port})")
+    try:
+        up = stack("up", "--var", str(var), "--port", str(args.port),
+                   "--bin", args.bin, "--fresh", *TEST_AUTH)
+        if up.returncode != 0:
+            print("  stack did not come up")
+            return 0, 1
+        junit = var / "junit.xml"
+        env = dict(os.environ, INFOSYS_TEST_VAR=str(var),
+                   INFOSYS_TEST_PORT=str(args.port),
+                   INFOSYS_TEST_BIN=str(Path(args.bin).resolve()))
+        subprocess.run([PYTHON, "-m", "pytest", "tests/integration", "-q",
+                        "-p", "no:cacheprovider", f"--junitxml={junit}"],
+                       env=env, cwd=REPO, stdin=subprocess.DEVNULL)
+        passed, failed = junit_counts(junit)
+        print(f"  integration: {passed} passed, {failed} failed")
+        return passed, failed
+    finally:
+        stack("down", "--var", str(var))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--var", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--sanitize", action="store_true")
+    args = parser.parse_args()
+    unit_p, unit_f = run_units(args.build, args.sanitize)
+    int_p, int_f = run_integration(args)
+    print(f"== units {unit_p} passed, {unit_f} failed; "
+          f"integration {int_p} passed, {int_f} failed")
+    print(f"{unit_p + int_p} passed, {unit_f + int_f} failed")
+    return 1 if unit_f + int_f else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
