@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bind.h"
+#include "phi.h"
 #include "utf8.h"
 
 #define TEXT_DEFAULT_MAX 500
@@ -422,6 +423,7 @@ static int check_text(const struct argspec *sp, struct argval *v,
 		      time_t now, struct err *err)
 {
 	long long max = sp->max > 0 ? sp->max : TEXT_DEFAULT_MAX;
+	const char *rule = NULL;
 
 	(void)now;
 	if (utf8_validate(v->s, v->len, NULL) < 0)
@@ -430,6 +432,12 @@ static int check_text(const struct argspec *sp, struct argval *v,
 	if ((long long)utf8_count(v->s, v->len) > max)
 		return err_set(err, E_BAD_ARGUMENT, "key '%s': text of at most"
 			       " %lld characters expected", sp->key, max);
+	/* PROTOCOL.md §7: every text value on every endpoint, before anything
+	 * is stored. The message names the rule, never the value. */
+	if (phi_screen(v->s, v->len, &rule) != 0)
+		return err_set(err, E_PHI_REJECTED, "key '%s' looks like patient"
+			       "-identifying data (%s); patient identifiers stay on"
+			       " the facility PCs", sp->key, rule);
 	return 0;
 }
 
@@ -531,7 +539,8 @@ int call_bind_verb(const struct cmd *cmd, const struct verb *verb,
 				      "key '%s' repeated", verb->args[k].key);
 		if (bind_value(&verb->args[k], a, arena, now, &out->v[k],
 			       err) < 0) {
-			if (err->code == E_BAD_ARGUMENT) {
+			if (err->code == E_BAD_ARGUMENT ||
+			    err->code == E_PHI_REJECTED) {
 				err->line = cmd->line;
 				err->column = a->value_col;
 			}

@@ -24,10 +24,20 @@
 #define DB_MIGRATE_TIMEOUT_S 3600
 #define DB_PARAMS_ON_STACK 32
 
+/* A cached statement and the buffers its result columns are bound to.
+ * The library keeps pointers to those buffers between calls, so they
+ * belong to the statement, never to a request's arena. */
 struct db_stmt {
 	const char *sql;	/* the key: the caller's constant */
 	MYSQL_STMT *st;
+	size_t ncols;
+	MYSQL_BIND *bind;
+	unsigned long *lens;
+	my_bool *nulls, *errs;
 };
+
+#define DB_COL_MIN 72		/* numbers, dates and decimals as text */
+#define DB_COL_KEEP 65536	/* larger column buffers are freed after use */
 
 struct db {
 	char *host, *socket, *user, *password, *name;
@@ -81,11 +91,31 @@ static void tx_abandon(struct db *db, enum errcode code)
 	db->depth = 0;
 }
 
+static void stmt_free_bufs(struct db_stmt *s)
+{
+	for (size_t c = 0; c < s->ncols && s->bind; c++)
+		free(s->bind[c].buffer);
+	free(s->bind);
+	free(s->lens);
+	free(s->nulls);
+	free(s->errs);
+	s->bind = NULL;
+	s->lens = NULL;
+	s->nulls = s->errs = NULL;
+	s->ncols = 0;
+}
+
+static void stmt_close(struct db_stmt *s)
+{
+	mysql_stmt_close(s->st);
+	stmt_free_bufs(s);
+}
+
 /* Forgets the connection and its statements (they die with it). */
 static void db_drop(struct db *db)
 {
 	for (size_t i = 0; i < db->nstmts; i++)
-		mysql_stmt_close(db->stmts[i].st);
+		stmt_close(&db->stmts[i]);
 	db->nstmts = 0;
 	if (db->conn)
 		mysql_close(db->conn);
@@ -251,7 +281,7 @@ static int db_connect(struct db *db, struct err *err)
 }
 
 /* The cached statement for sql, prepared on first use. */
-static MYSQL_STMT *stmt_get(struct db *db, const char *sql, struct err *err)
+static struct db_stmt *stmt_get(struct db *db, const char *sql, struct err *err)
 {
 	MYSQL_STMT *st;
 	my_bool on = 1;
@@ -260,7 +290,7 @@ static MYSQL_STMT *stmt_get(struct db *db, const char *sql, struct err *err)
 		return NULL;
 	for (size_t i = 0; i < db->nstmts; i++)
 		if (db->stmts[i].sql == sql)
-			return db->stmts[i].st;
+			return &db->stmts[i];
 	if (db->nstmts == db->capstmts) {
 		size_t cap = db->capstmts ? db->capstmts * 2 : 32;
 		struct db_stmt *v = realloc(db->stmts, cap * sizeof(*v));
@@ -286,8 +316,8 @@ static MYSQL_STMT *stmt_get(struct db *db, const char *sql, struct err *err)
 		return NULL;
 	}
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
-	db->stmts[db->nstmts++] = (struct db_stmt){ sql, st };
-	return st;
+	db->stmts[db->nstmts] = (struct db_stmt){ .sql = sql, .st = st };
+	return &db->stmts[db->nstmts++];
 }
 
 /* A statement the server forgot (e.g. after DDL) is prepared again on the
@@ -296,7 +326,7 @@ static void stmt_forget(struct db *db, const char *sql)
 {
 	for (size_t i = 0; i < db->nstmts; i++)
 		if (db->stmts[i].sql == sql) {
-			mysql_stmt_close(db->stmts[i].st);
+			stmt_close(&db->stmts[i]);
 			db->stmts[i] = db->stmts[--db->nstmts];
 			return;
 		}
@@ -362,16 +392,41 @@ static int tx_check(struct db *db, struct err *err)
 	return 0;
 }
 
+/* Prepares (once) and executes sql. A connection found gone before the
+ * statement reached the server (CR_SERVER_GONE_ERROR: the server restarted
+ * or closed an idle worker's connection) is reopened and the statement
+ * tried once more, but only outside a transaction, where nothing else
+ * was lost with it; otherwise the caller gets E_UNAVAILABLE. */
+static struct db_stmt *stmt_exec(struct db *db, const char *sql,
+				 const struct dbparam *params, size_t n,
+				 struct err *err)
+{
+	for (int attempt = 0;; attempt++) {
+		int had_conn = db->conn != NULL;
+		struct db_stmt *s;
+
+		db->last_errno = 0;
+		if (tx_check(db, err))
+			return NULL;
+		s = stmt_get(db, sql, err);
+		if (s && stmt_run(db, sql, s->st, params, n, err) == 0)
+			return s;
+		if (attempt > 0 || !had_conn || db->unwind > 0 ||
+		    db->last_errno != CR_SERVER_GONE_ERROR)
+			return NULL;
+	}
+}
+
 int db_exec(struct db *db, const char *sql, const struct dbparam *params,
 	    size_t nparams, unsigned long long *affected,
 	    unsigned long long *insert_id, struct err *err)
 {
+	struct db_stmt *s = stmt_exec(db, sql, params, nparams, err);
 	MYSQL_STMT *st;
 
-	db->last_errno = 0;
-	if (tx_check(db, err) || !(st = stmt_get(db, sql, err)) ||
-	    stmt_run(db, sql, st, params, nparams, err))
+	if (!s)
 		return -1;
+	st = s->st;
 	if (affected)
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id)
@@ -381,35 +436,65 @@ int db_exec(struct db *db, const char *sql, const struct dbparam *params,
 	return 0;
 }
 
-/* Column buffers for one row, sized from the stored result's max_length;
- * a value that still does not fit is fetched again at its full size. */
-static int res_bind(MYSQL_STMT *st, MYSQL_RES *meta, size_t ncols,
-		    struct arena *a, MYSQL_BIND **out)
+/* The statement's column buffers for one row, grown to the stored
+ * result's max_length; a value that still does not fit is fetched again
+ * at its full size (cell_copy). */
+static int res_bind(struct db_stmt *s, MYSQL_RES *meta, size_t ncols)
 {
 	MYSQL_FIELD *f = mysql_fetch_fields(meta);
-	MYSQL_BIND *b = arena_calloc(a, ncols * sizeof(*b));
-	unsigned long *lens = arena_calloc(a, ncols * sizeof(*lens));
-	my_bool *nulls = arena_calloc(a, ncols * sizeof(*nulls));
-	my_bool *errs = arena_calloc(a, ncols * sizeof(*errs));
 
-	if (!b || !lens || !nulls || !errs)
-		return -1;
+	if (s->ncols != ncols) {
+		stmt_free_bufs(s);
+		s->bind = calloc(ncols, sizeof(*s->bind));
+		s->lens = calloc(ncols, sizeof(*s->lens));
+		s->nulls = calloc(ncols, sizeof(*s->nulls));
+		s->errs = calloc(ncols, sizeof(*s->errs));
+		if (!s->bind || !s->lens || !s->nulls || !s->errs) {
+			stmt_free_bufs(s);
+			return -1;
+		}
+		s->ncols = ncols;
+	}
 	for (size_t c = 0; c < ncols; c++) {
+		MYSQL_BIND *b = &s->bind[c];
 		unsigned long size = f[c].max_length + 1;
 
-		if (size < 72)	/* numbers, dates and decimals as text */
-			size = 72;
-		b[c].buffer_type = MYSQL_TYPE_STRING;
-		b[c].buffer_length = size;
-		b[c].buffer = arena_alloc(a, size);
-		b[c].length = &lens[c];
-		b[c].is_null = &nulls[c];
-		b[c].error = &errs[c];
-		if (!b[c].buffer)
-			return -1;
+		if (size < DB_COL_MIN)
+			size = DB_COL_MIN;
+		if (!b->buffer || b->buffer_length < size) {
+			void *buf = realloc(b->buffer, size);
+
+			if (!buf)
+				return -1;
+			b->buffer = buf;
+			b->buffer_length = size;
+		}
+		b->buffer_type = MYSQL_TYPE_STRING;
+		b->length = &s->lens[c];
+		b->is_null = &s->nulls[c];
+		b->error = &s->errs[c];
 	}
-	*out = b;
-	return mysql_stmt_bind_result(st, b) ? -1 : 0;
+	return mysql_stmt_bind_result(s->st, s->bind) ? -1 : 0;
+}
+
+/* Large buffers are not kept for the worker's lifetime; the library is
+ * told at once, as it keeps the bound addresses. */
+static void res_trim(struct db_stmt *s)
+{
+	int changed = 0;
+
+	for (size_t c = 0; c < s->ncols; c++)
+		if (s->bind[c].buffer_length > DB_COL_KEEP) {
+			void *small = realloc(s->bind[c].buffer, DB_COL_MIN);
+
+			if (small) {
+				s->bind[c].buffer = small;
+				s->bind[c].buffer_length = DB_COL_MIN;
+				changed = 1;
+			}
+		}
+	if (changed)
+		mysql_stmt_bind_result(s->st, s->bind);
 }
 
 static char *cell_copy(MYSQL_STMT *st, MYSQL_BIND *b, unsigned c,
@@ -455,11 +540,12 @@ static int res_fetch(MYSQL_STMT *st, MYSQL_BIND *b, struct dbres *r,
 	return 0;
 }
 
-static int res_read(struct db *db, const char *sql, MYSQL_STMT *st,
-		    struct arena *a, struct dbres *out, struct err *err)
+static int res_read(struct db *db, struct db_stmt *s, struct arena *a,
+		    struct dbres *out, struct err *err)
 {
+	MYSQL_STMT *st = s->st;
+	const char *sql = s->sql;
 	MYSQL_RES *meta;
-	MYSQL_BIND *b;
 	size_t cells;
 	int rc = -2;
 
@@ -474,12 +560,13 @@ static int res_read(struct db *db, const char *sql, MYSQL_STMT *st,
 	cells = out->nrows * out->ncols + 1;
 	out->cells = arena_alloc(a, cells * sizeof(*out->cells));
 	out->lens = arena_alloc(a, cells * sizeof(*out->lens));
-	if (out->cells && out->lens && res_bind(st, meta, out->ncols, a, &b) == 0)
-		rc = res_fetch(st, b, out, a);
+	if (out->cells && out->lens && res_bind(s, meta, out->ncols) == 0)
+		rc = res_fetch(st, s->bind, out, a);
 	mysql_free_result(meta);
 	if (rc == -1)
 		return stmt_fail(db, sql, st, err);
 	mysql_stmt_free_result(st);
+	res_trim(s);
 	if (rc == -2)
 		return err_set(err, E_INTERNAL, "database: out of memory");
 	return 0;
@@ -489,13 +576,11 @@ int db_query(struct db *db, const char *sql, const struct dbparam *params,
 	     size_t nparams, struct arena *arena, struct dbres *out,
 	     struct err *err)
 {
-	MYSQL_STMT *st;
+	struct db_stmt *s;
 
-	db->last_errno = 0;
 	memset(out, 0, sizeof(*out));
-	if (tx_check(db, err) || !(st = stmt_get(db, sql, err)) ||
-	    stmt_run(db, sql, st, params, nparams, err) ||
-	    res_read(db, sql, st, arena, out, err)) {
+	if (!(s = stmt_exec(db, sql, params, nparams, err)) ||
+	    res_read(db, s, arena, out, err)) {
 		memset(out, 0, sizeof(*out));
 		return -1;
 	}

@@ -31,6 +31,9 @@ static const char sql_find_user[] =
 static const char sql_user_hash[] =
 	"SELECT password_hash FROM users WHERE id = ?";
 
+static const char sql_find_facility[] =
+	"SELECT id FROM facilities WHERE code = ? AND active = 1";
+
 static const char sql_rehash[] =
 	"UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
 
@@ -70,6 +73,21 @@ static int login_find(struct ctx *ctx, const char *facility, const char *user,
 	u->name = dbres_get(&r, 0, 9);
 	u->password_changed = cell_ll(&r, 10);
 	return 1;
+}
+
+/* The facility's id, so that its admins see attempts on names that do not
+ * exist; 0 when the facility does not exist either (or on error: the
+ * attempt is still logged, without a facility). */
+static long long facility_known(struct ctx *ctx, const char *code,
+				struct err *err)
+{
+	struct dbparam p[] = { P_STR(code) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_find_facility, p, 1, ctx->arena, &r, err) != 0 ||
+	    r.nrows != 1)
+		return 0;
+	return cell_ll(&r, 0);
 }
 
 /* Logs the failure and answers code (AUTH_FAILED unless said otherwise).
@@ -181,8 +199,8 @@ HANDLER(h_login)
 		return -1;
 	if (!found) {
 		password_dummy_verify(pw->s, pw->len);
-		return login_fail(ctx, 0, typed, "unknown", channel,
-				  E_AUTH_FAILED, err);
+		return login_fail(ctx, facility_known(ctx, facility, err), typed,
+				  "unknown", channel, E_AUTH_FAILED, err);
 	}
 	if (!password_verify(u.hash, pw->s, pw->len)) {
 		if (lockout_record_failure(ctx->db, ctx->arena, u.id, &locked, err) != 0)

@@ -1,7 +1,101 @@
-/* h_sync — handlers of the PC sync verbs (PROTOCOL.md §6). */
+/* h_sync — handlers of the PC sync verbs (PROTOCOL.md §6).
+ *
+ * Every statement is scoped by ctx->facility_id, the facility of the sync
+ * key, so a PC never reads or writes another facility's rows. Pushes are
+ * idempotent: the same line again converges to the same state (readings
+ * and queue history keep the first value for a time; current states keep
+ * the newest). A batch runs inside the pipeline's transaction; handlers
+ * never commit on their own. The command queue and the daily sync have
+ * their own modules (cmdqueue.c, dailysync.c). */
+#include <string.h>
+#include "cmdqueue.h"
 #include "ctx.h"
+#include "dailysync.h"
 #include "handlers.h"
 #include "timefmt.h"
+
+static const char sql_device_upsert[] =
+	"INSERT INTO devices (facility_id, ext_id, kind, location, unit, "
+	"created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, COALESCE(?, 'C'), FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
+	"ON DUPLICATE KEY UPDATE "
+	"updated_at = IF(kind = VALUES(kind) AND location = VALUES(location) "
+	"AND (? IS NULL OR unit = VALUES(unit)), updated_at, VALUES(updated_at)), "
+	"kind = VALUES(kind), location = VALUES(location), "
+	"unit = IF(? IS NULL, unit, VALUES(unit))";
+
+static const char sql_device_exists[] =
+	"SELECT id FROM devices WHERE facility_id = ? AND ext_id = ?";
+
+/* The same device and time again is a no-op that keeps the first value. */
+static const char sql_reading_push[] =
+	"INSERT INTO readings (device_id, ts, value) "
+	"SELECT id, FROM_UNIXTIME(?), ? / 100 FROM devices "
+	"WHERE facility_id = ? AND ext_id = ? "
+	"ON DUPLICATE KEY UPDATE device_id = device_id";
+
+static const char sql_queue_upsert[] =
+	"INSERT INTO queues (facility_id, ext_id, length, wait_min, ts, created_at) "
+	"VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
+	"ON DUPLICATE KEY UPDATE "
+	"length = IF(VALUES(ts) >= ts, VALUES(length), length), "
+	"wait_min = IF(VALUES(ts) >= ts, VALUES(wait_min), wait_min), "
+	"ts = GREATEST(ts, VALUES(ts))";
+
+static const char sql_queue_history[] =
+	"INSERT INTO queue_history (queue_id, ts, length, wait_min) "
+	"SELECT id, FROM_UNIXTIME(?), ?, ? FROM queues "
+	"WHERE facility_id = ? AND ext_id = ? "
+	"ON DUPLICATE KEY UPDATE queue_id = queue_id";
+
+/* An older state never overwrites a newer one; ts is assigned last so the
+ * conditions before it still see the stored time. */
+static const char sql_alarm_push[] =
+	"INSERT INTO alarms (facility_id, ext_id, device_id, status, severity, "
+	"ts, message, created_at, updated_at) "
+	"SELECT ?, ?, d.id, ?, ?, FROM_UNIXTIME(?), ?, FROM_UNIXTIME(?), "
+	"FROM_UNIXTIME(?) FROM devices d WHERE d.facility_id = ? AND d.ext_id = ? "
+	"ON DUPLICATE KEY UPDATE "
+	"updated_at = IF(VALUES(ts) > alarms.ts, VALUES(updated_at), alarms.updated_at), "
+	"device_id = IF(VALUES(ts) >= alarms.ts, VALUES(device_id), alarms.device_id), "
+	"status = IF(VALUES(ts) >= alarms.ts, VALUES(status), alarms.status), "
+	"severity = IF(VALUES(ts) >= alarms.ts, VALUES(severity), alarms.severity), "
+	"message = IF(VALUES(ts) >= alarms.ts, VALUES(message), alarms.message), "
+	"ts = GREATEST(alarms.ts, VALUES(ts))";
+
+/* A bound text or id argument as a parameter; NULL when absent. */
+static struct dbparam arg_param(const struct call *call, const char *key)
+{
+	const struct argval *v = call_arg(call, key);
+
+	return v->present ? P_STRN(v->s, v->len) : P_NULL;
+}
+
+static const char *arg_str(const struct call *call, const char *key)
+{
+	const struct argval *v = call_arg(call, key);
+
+	return v->present ? v->s : NULL;
+}
+
+static long long arg_int(const struct call *call, const char *key)
+{
+	return call_arg(call, key)->n;
+}
+
+static int device_known(struct ctx *ctx, const struct call *call,
+			struct err *err)
+{
+	struct dbparam p[] = { P_INT(ctx->facility_id), arg_param(call, "device") };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_device_exists, p, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return err_set(err, E_NOT_FOUND, "no device '%s' in this facility",
+			       arg_str(call, "device"));
+	return 0;
+}
 
 HANDLER(h_ping)
 {
@@ -11,5 +105,166 @@ HANDLER(h_ping)
 	(void)err;
 	ts_format(ctx->now, ts);
 	json_object_set_new(data, "time", json_string(ts));
+	return 0;
+}
+
+HANDLER(h_device_upsert)
+{
+	struct dbparam unit = arg_param(call, "unit");
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id), arg_param(call, "device"),
+		arg_param(call, "kind"), arg_param(call, "location"), unit,
+		P_INT((long long)ctx->now), P_INT((long long)ctx->now), unit, unit,
+	};
+
+	if (db_exec(ctx->db, sql_device_upsert, p, 9, NULL, NULL, err) != 0)
+		return -1;
+	json_object_set_new(data, "device", json_string(arg_str(call, "device")));
+	return 0;
+}
+
+HANDLER(h_reading_push)
+{
+	struct dbparam p[] = {
+		P_INT(arg_int(call, "ts")), P_INT(arg_int(call, "value")),
+		P_INT(ctx->facility_id), arg_param(call, "device"),
+	};
+	unsigned long long n = 0;
+
+	if (db_exec(ctx->db, sql_reading_push, p, 4, &n, NULL, err) != 0)
+		return -1;
+	/* Nothing written: a retry of a stored reading, or no such device. */
+	if (n == 0 && device_known(ctx, call, err) != 0)
+		return -1;
+	json_object_set_new(data, "stored", json_boolean(n == 1));
+	return 0;
+}
+
+HANDLER(h_queue_push)
+{
+	long long ts = arg_int(call, "ts");
+	struct dbparam q[] = {
+		P_INT(ctx->facility_id), arg_param(call, "queue"),
+		P_INT(arg_int(call, "length")), P_INT(arg_int(call, "wait_min")),
+		P_INT(ts), P_INT((long long)ctx->now),
+	};
+	struct dbparam h[] = {
+		P_INT(ts), P_INT(arg_int(call, "length")),
+		P_INT(arg_int(call, "wait_min")), P_INT(ctx->facility_id),
+		arg_param(call, "queue"),
+	};
+
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	if (db_exec(ctx->db, sql_queue_upsert, q, 6, NULL, NULL, err) != 0 ||
+	    db_exec(ctx->db, sql_queue_history, h, 5, NULL, NULL, err) != 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	if (db_commit(ctx->db, err) != 0)
+		return -1;
+	json_object_set_new(data, "queue", json_string(arg_str(call, "queue")));
+	return 0;
+}
+
+HANDLER(h_alarm_push)
+{
+	long long now = (long long)ctx->now;
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id), arg_param(call, "alarm"),
+		arg_param(call, "status"), arg_param(call, "severity"),
+		P_INT(arg_int(call, "ts")), arg_param(call, "message"),
+		P_INT(now), P_INT(now), P_INT(ctx->facility_id),
+		arg_param(call, "device"),
+	};
+	unsigned long long n = 0;
+
+	if (db_exec(ctx->db, sql_alarm_push, p, 10, &n, NULL, err) != 0)
+		return -1;
+	if (n == 0 && device_known(ctx, call, err) != 0)
+		return -1;
+	json_object_set_new(data, "alarm", json_string(arg_str(call, "alarm")));
+	return 0;
+}
+
+static long long conf_int(const struct ctx *ctx, const char *key,
+			  long long dflt, long long min)
+{
+	long long v = ctx->conf ? conf_get_int(ctx->conf, "sync", key, dflt) : dflt;
+
+	return v < min ? dflt : v;
+}
+
+HANDLER(h_command_poll)
+{
+	const struct argval *max = call_arg(call, "max");
+	json_t *list = json_array();
+
+	if (cmdqueue_poll(ctx->db, ctx->arena, ctx->facility_id, ctx->pc_id,
+			  ctx->now, conf_int(ctx, "lease_s", CMDQUEUE_LEASE_S, 1),
+			  max->present ? (int)max->n : CMDQUEUE_POLL_MAX, list,
+			  err) != 0) {
+		json_decref(list);
+		return -1;
+	}
+	json_object_set_new(data, "commands", list);
+	return 0;
+}
+
+HANDLER(h_command_ack)
+{
+	long long id = arg_int(call, "id");
+	const char *status;
+	int settled;
+
+	if (cmdqueue_ack(ctx->db, ctx->arena, ctx->facility_id, ctx->pc_id, id,
+			 strcmp(arg_str(call, "status"), "failed") == 0,
+			 arg_str(call, "result"), ctx->now, &settled, &status,
+			 err) != 0)
+		return -1;
+	json_object_set_new(data, "id", json_integer(id));
+	json_object_set_new(data, "status", json_string(status));
+	json_object_set_new(data, "settled", json_boolean(settled));
+	return 0;
+}
+
+HANDLER(h_dailysync_claim)
+{
+	const char *date = arg_str(call, "date");
+	int takeover;
+
+	if (dailysync_claim(ctx->db, ctx->arena, ctx->facility_id, date,
+			    ctx->pc_id, ctx->now,
+			    conf_int(ctx, "daily_lease_s", DAILYSYNC_LEASE_S, 1),
+			    &takeover, err) != 0)
+		return -1;
+	json_object_set_new(data, "claimed", json_true());
+	json_object_set_new(data, "date", json_string(date));
+	json_object_set_new(data, "takeover", json_boolean(takeover));
+	return 0;
+}
+
+HANDLER(h_dailysync_report)
+{
+	const char *date = arg_str(call, "date");
+
+	if (dailysync_report(ctx->db, ctx->arena, ctx->facility_id, date,
+			     ctx->pc_id,
+			     strcmp(arg_str(call, "status"), "error") == 0,
+			     arg_str(call, "errors"), arg_str(call, "trace"),
+			     ctx->now, err) != 0)
+		return -1;
+	json_object_set_new(data, "date", json_string(date));
+	json_object_set_new(data, "recorded", json_true());
+	return 0;
+}
+
+HANDLER(h_error_report)
+{
+	if (synclog_error(ctx->db, ctx->facility_id, ctx->pc_id,
+			  arg_str(call, "message"), arg_str(call, "trace"),
+			  arg_str(call, "version"), ctx->now, err) != 0)
+		return -1;
+	json_object_set_new(data, "recorded", json_true());
 	return 0;
 }

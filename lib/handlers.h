@@ -16,10 +16,51 @@ HANDLER(h_login);
 HANDLER(h_logout);
 HANDLER(h_session);
 HANDLER(h_password_change);
+/* h_recovery.c */
+HANDLER(h_password_reset_request);
+HANDLER(h_password_reset);
+HANDLER(h_username_recover);
+/* h_mfa.c */
+HANDLER(h_mfa_enroll);
+HANDLER(h_mfa_confirm);
 
 /* §5 portal */
+/* h_users.c: users, policy, audit */
+HANDLER(h_user_list);
+HANDLER(h_user_unlock);
+HANDLER(h_user_reset);
+HANDLER(h_user_disable);
+HANDLER(h_policy_get);
+HANDLER(h_policy_set);
+HANDLER(h_audit_logins);
+
+/* §5 portal: h_portal.c (reads), h_commands.c (queued commands),
+ * h_audit.c (audit views) */
+HANDLER(h_dashboard);
+HANDLER(h_device_list);
+HANDLER(h_readings);
+HANDLER(h_queue_list);
+HANDLER(h_alarm_list);
+HANDLER(h_alarm_ack);
+HANDLER(h_attendance_clock);
+HANDLER(h_message_post);
+HANDLER(h_report_request);
+HANDLER(h_command_list);
+HANDLER(h_command_get);
+HANDLER(h_audit_activity);
+HANDLER(h_audit_requests);
+HANDLER(h_sync_log);
 
 /* §6 PC sync: h_sync.c */
 HANDLER(h_ping);
+HANDLER(h_device_upsert);
+HANDLER(h_reading_push);
+HANDLER(h_queue_push);
+HANDLER(h_alarm_push);
+HANDLER(h_command_poll);
+HANDLER(h_command_ack);
+HANDLER(h_dailysync_claim);
+HANDLER(h_dailysync_report);
+HANDLER(h_error_report);
 
 #endif

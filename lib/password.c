@@ -1,5 +1,6 @@
 /* password — argon2id hashing and verification; see password.h for the
  * chosen parameters and why. */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -25,11 +26,21 @@ int password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_MAX])
 	return 0;
 }
 
+/* Hashes also arrive from the facility PCs: one whose parameters would
+ * make each verify take seconds or gigabytes would turn every login into
+ * a denial of service, so such strings are treated as malformed. */
 int password_is_phc(const char *s)
 {
-	return s && !strncmp(s, crypto_pwhash_argon2id_STRPREFIX,
-			     strlen(crypto_pwhash_argon2id_STRPREFIX)) &&
-	       strlen(s) < PASSWORD_HASH_MAX;
+	unsigned long m, t, p;
+
+	if (!s || strncmp(s, crypto_pwhash_argon2id_STRPREFIX,
+			  strlen(crypto_pwhash_argon2id_STRPREFIX)) ||
+	    strlen(s) >= PASSWORD_HASH_MAX)
+		return 0;
+	if (sscanf(s, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$", &m, &t, &p) != 3)
+		return 0;
+	return m >= 8 && m <= PASSWORD_MEMLIMIT_MAX / 1024 && t >= 1 &&
+	       t <= PASSWORD_OPSLIMIT_MAX && p >= 1 && p <= 4;
 }
 
 int password_verify(const char *hash, const char *pw, size_t len)

@@ -18,6 +18,10 @@
 #define PASSWORD_OPSLIMIT 3ULL
 #define PASSWORD_MEMLIMIT (64UL * 1024 * 1024)
 #define PASSWORD_HASH_MAX 128	/* crypto_pwhash_STRBYTES, with the NUL */
+/* The most a stored hash may ask for (e.g. one pushed by a facility PC);
+ * a hash beyond these is refused as malformed. */
+#define PASSWORD_OPSLIMIT_MAX 10UL
+#define PASSWORD_MEMLIMIT_MAX (256UL * 1024 * 1024)
 
 /* Hashes pw[0..len) into out as "$argon2id$v=19$m=65536,t=3,p=1$…".
  * 0 on success, -1 when out of memory. */
@@ -36,7 +40,8 @@ void password_dummy_verify(const char *pw, size_t len);
  * should be replaced after the next successful login. */
 int password_needs_rehash(const char *hash);
 
-/* 1 when s looks like an argon2id PHC string this module can verify. */
+/* 1 when s looks like an argon2id PHC string this module will verify:
+ * v=19, m at most 256 MiB, t at most 10, p at most 4. */
 int password_is_phc(const char *s);
 
 #endif

@@ -56,9 +56,14 @@ static int ch_fold(int c)
 
 size_t tx_keyword(const struct text *t, size_t i, const char *kw)
 {
-	size_t n = strlen(kw);
+	size_t n;
 
-	if (i + n > t->len || ch_alnum(tx_prev(t, i)))
+	/* Most positions fail on the first byte: test it before strlen. */
+	if (ch_fold(tx_at(t, i)) != (unsigned char)kw[0] ||
+	    ch_alnum(tx_prev(t, i)))
+		return 0;
+	n = strlen(kw);
+	if (i + n > t->len)
 		return 0;
 	for (size_t k = 0; k < n; k++)
 		if (ch_fold(tx_at(t, i + k)) != (unsigned char)kw[k])

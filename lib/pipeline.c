@@ -105,13 +105,21 @@ static json_t *params_redacted(const struct call *c, enum errcode code)
 	return p;
 }
 
-static void internal_error(struct ctx *ctx, struct err *err)
+/* The server's own words about a bug or an outage go to the log, with the
+ * request id the client sees; the client learns nothing of the inside. */
+static void hide_details(struct ctx *ctx, struct err *err)
 {
-	fprintf(stderr, "request %s: internal error: %s\n", ctx->request_id,
-		err->msg);
-	snprintf(err->msg, sizeof(err->msg),
-		 "internal error; reference %s", ctx->request_id);
-	err->line = err->column = 0;
+	fprintf(stderr, "request %s: %s: %s\n", ctx->request_id,
+		err_name(err->code), err->msg);
+	if (err->code == E_INTERNAL)
+		snprintf(err->msg, sizeof(err->msg),
+			 "internal error; reference %s", ctx->request_id);
+	else
+		snprintf(err->msg, sizeof(err->msg),
+			 "the service is unavailable; try again later "
+			 "(reference %s)", ctx->request_id);
+	if (ctx->retry_after == 0 && err->code == E_UNAVAILABLE)
+		ctx->retry_after = 5;
 }
 
 void pipeline_run(struct ctx *ctx, const char *body, size_t len,
@@ -138,10 +146,8 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 	}
 	if (rc != 0 && err.code == E_RETRY)
 		err.code = E_UNAVAILABLE;
-	if (rc != 0 && err.code == E_INTERNAL)
-		internal_error(ctx, &err);
-	if (rc != 0 && err.code == E_UNAVAILABLE && ctx->retry_after == 0)
-		ctx->retry_after = 5;
+	if (rc != 0 && (err.code == E_INTERNAL || err.code == E_UNAVAILABLE))
+		hide_details(ctx, &err);
 
 	out->lines = (int)b.n;
 	out->code = rc == 0 ? E_OK : err.code;

@@ -80,13 +80,16 @@ json_t *policy_to_json(const struct policy *p)
 			 "mfa_admins", p->mfa_admins);
 }
 
-/* The word list: one allocation holding every word, lower-cased, and a
- * sorted index into it. Loaded once; never freed (process lifetime). */
+/* The word lists: each file read whole, lower-cased and cut into words
+ * in place, and one sorted index over all of them. Loaded once; never
+ * freed (process lifetime). */
+#define WORDLIST_FILES 4
+
 static struct {
 	int loaded;		/* 1 ok, -1 failed */
-	char *text;
+	char *text[WORDLIST_FILES];
 	char **words;
-	size_t n;
+	size_t n, cap;
 } wl;
 
 static int cmp_word(const void *a, const void *b)
@@ -94,7 +97,7 @@ static int cmp_word(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *read_all(const char *path, size_t *len)
+static char *read_all(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -106,7 +109,6 @@ static char *read_all(const char *path, size_t *len)
 	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
 	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
 		buf[n] = '\0';
-		*len = (size_t)n;
 	} else {
 		free(buf);
 		buf = NULL;
@@ -115,35 +117,51 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-static int wordlist_load(const char *path)
+/* Adds one file's words; "#!" lines are comments (John the Ripper's
+ * password.lst has them). */
+static int wordlist_add(char *text)
 {
-	size_t len = 0, n = 0;
-	char *text = read_all(path, &len);
+	size_t lines = 1;
 
-	if (!text)
+	for (char *c = text; *c; c++) {
+		*c = (char)tolower((unsigned char)*c);
+		lines += *c == '\n';
+	}
+	char **grown = realloc(wl.words, (wl.cap + lines) * sizeof(*wl.words));
+	if (!grown)
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		text[i] = (char)tolower((unsigned char)text[i]);
-		if (text[i] == '\n')
-			n++;
+	wl.words = grown;
+	wl.cap += lines;
+	for (char *save = NULL, *w = strtok_r(text, "\r\n", &save); w;
+	     w = strtok_r(NULL, "\r\n", &save))
+		if (strncmp(w, "#!", 2) != 0)
+			wl.words[wl.n++] = w;
+	return 0;
+}
+
+/* paths: one or more files separated by ':'; a missing file is skipped,
+ * but at least one must load. */
+static int wordlist_load(const char *paths)
+{
+	char buf[1024];
+	int files = 0;
+
+	snprintf(buf, sizeof(buf), "%s", paths);
+	for (char *save = NULL, *p = strtok_r(buf, ":", &save);
+	     p && files < WORDLIST_FILES; p = strtok_r(NULL, ":", &save)) {
+		char *text = read_all(p);
+		if (!text)
+			continue;
+		if (wordlist_add(text) != 0) {
+			free(text);
+			return -1;
+		}
+		wl.text[files++] = text;
 	}
-	wl.words = malloc((n + 1) * sizeof(*wl.words));
-	if (!wl.words) {
-		free(text);
+	if (wl.n == 0)
 		return -1;
-	}
-	for (char *p = text, *nl; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		else
-			*nl = '\0';
-		if (*p && wl.n <= n)
-			wl.words[wl.n++] = p;
-	}
 	qsort(wl.words, wl.n, sizeof(*wl.words), cmp_word);
-	wl.text = text;
-	return wl.n > 0 ? 0 : -1;
+	return 0;
 }
 
 int policy_is_common(const char *path, const char *w, size_t len)

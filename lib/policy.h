@@ -2,9 +2,10 @@
  * password rules it implies.
  *
  * A facility without a row in password_policy has the defaults below.
- * Common passwords are refused from a real word list (Debian's
- * cracklib-runtime dictionary by default, [security] common_passwords in
- * the configuration), loaded once per process. */
+ * Common passwords are refused from real word lists (Debian's
+ * cracklib-runtime dictionary and john-data's password.lst by default,
+ * [security] common_passwords in the configuration), loaded once per
+ * process. */
 #ifndef INFOSYS_POLICY_H
 #define INFOSYS_POLICY_H
 
@@ -16,7 +17,10 @@
 #define POLICY_MAX_AGE_DAYS 0
 #define POLICY_HISTORY 5
 #define POLICY_MFA_ADMINS 1
-#define POLICY_WORDLIST_DEFAULT "/usr/share/dict/cracklib-small"
+/* Debian's cracklib-runtime dictionary and John the Ripper's list of
+ * common passwords (john-data), separated by ':'. */
+#define POLICY_WORDLIST_DEFAULT \
+	"/usr/share/dict/cracklib-small:/usr/share/john/password.lst"
 #define POLICY_PASSWORD_MAX 1024	/* bytes, the AT_SECRET bound */
 
 struct policy {
@@ -48,9 +52,10 @@ int policy_check_password(const struct conf *conf, const struct policy *p,
 			  const char *user_name, const char *pw, size_t len,
 			  struct err *err);
 
-/* 1 when the word list holds w[0..len) (case-insensitively); the list is
- * read on first use from path (NULL: the default). -1 when it cannot be
- * read: a missing list must not silently allow every password. */
+/* 1 when the word lists hold w[0..len) (case-insensitively); they are
+ * read on first use from path (':'-separated files; NULL: the default)
+ * and kept. -1 when none can be read: a missing list must not silently
+ * allow every password. */
 int policy_is_common(const char *path, const char *w, size_t len);
 
 /* The policy as a JSON object (new reference), POLICY.GET's data. */

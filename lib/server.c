@@ -81,18 +81,27 @@ static const char *bearer_token(const char *header)
 	return header + 7;
 }
 
+/* A copy in the arena: libfcgi frees the request's parameters at
+ * FCGX_Finish_r, and the request log still reads them after that. */
+static const char *param(struct ctx *ctx, const char *name, FCGX_ParamArray env)
+{
+	const char *v = FCGX_GetParam(name, env);
+
+	return v ? arena_strdup(ctx->arena, v) : NULL;
+}
+
 static void fill_transport(struct ctx *ctx, FCGX_ParamArray env)
 {
 	const char *bg = FCGX_GetParam("HTTP_INFOSYS_BACKGROUND", env);
 	unsigned char id[8];
 
-	ctx->remote_addr = FCGX_GetParam("REMOTE_ADDR", env);
-	ctx->user_agent = FCGX_GetParam("HTTP_USER_AGENT", env);
+	ctx->remote_addr = param(ctx, "REMOTE_ADDR", env);
+	ctx->user_agent = param(ctx, "HTTP_USER_AGENT", env);
 	ctx->session_token = cookie_value(ctx->arena,
 					  FCGX_GetParam("HTTP_COOKIE", env),
 					  "__Host-sid");
-	ctx->sync_key = bearer_token(FCGX_GetParam("HTTP_AUTHORIZATION", env));
-	ctx->pc_id = FCGX_GetParam("HTTP_INFOSYS_PC", env);
+	ctx->sync_key = bearer_token(param(ctx, "HTTP_AUTHORIZATION", env));
+	ctx->pc_id = param(ctx, "HTTP_INFOSYS_PC", env);
 	ctx->background = bg && strcmp(bg, "1") == 0;
 	randombytes_buf(id, sizeof(id));
 	sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), id, sizeof(id));
@@ -176,6 +185,8 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		r.reply = reply_error(NULL, &err);
 	} else {
 		pipeline_run(&ctx, w->body, (size_t)len, &r);
+		/* No transaction outlives its request, whatever a handler did. */
+		db_reset(w->db);
 	}
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */

@@ -6,7 +6,8 @@
 static const char sql_failures[] =
 	"SELECT COUNT(*), UNIX_TIMESTAMP(MAX(ts)) FROM login_log"
 	" WHERE address = ? AND ts > FROM_UNIXTIME(?) AND result = 'failure'"
-	" AND channel IN ('web', 'app') AND reason <> 'throttled'";
+	" AND channel IN ('web', 'app')"
+	" AND reason NOT IN ('throttled', 'otp_missing')";
 
 int throttle_check(struct ctx *ctx, struct err *err)
 {

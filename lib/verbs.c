@@ -20,10 +20,164 @@ static const struct argspec login_args[] = {
 	{ "channel", AT_ENUM, 0, 0, 0, login_channels,
 	  "web (default) or app (the mobile wrappers)" },
 };
+static const struct argspec mfa_confirm_args[] = {
+	{ "otp", AT_SECRET, 1, 0, 0, NULL,
+	  "the current code of the secret MFA.ENROLL gave" },
+};
+static const struct argspec reset_request_args[] = {
+	{ "facility", AT_CODE, 1, 0, 0, NULL, "the facility code" },
+	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name" },
+};
+static const struct argspec reset_args[] = {
+	{ "facility", AT_CODE, 1, 0, 0, NULL, "the facility code" },
+	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name" },
+	{ "token", AT_SECRET, 1, 0, 0, NULL, "the code from the reset e-mail" },
+	{ "new", AT_SECRET, 1, 0, 0, NULL,
+	  "the new password; must meet the facility's policy" },
+};
+static const struct argspec username_recover_args[] = {
+	{ "facility", AT_CODE, 1, 0, 0, NULL, "the facility code" },
+	{ "email", AT_EMAIL, 1, 0, 0, NULL, "the recovery e-mail address" },
+};
 static const struct argspec password_change_args[] = {
 	{ "current", AT_SECRET, 1, 0, 0, NULL, "the current password" },
 	{ "new", AT_SECRET, 1, 0, 0, NULL,
 	  "the new password; must meet the facility's policy" },
+};
+
+/* §5 users, policy and audit: argument specs */
+static const struct argspec user_target_args[] = {
+	{ "user", AT_NAME, 1, 0, 0, NULL, "a user of the caller's facility" },
+};
+static const struct argspec policy_set_args[] = {
+	{ "idle_timeout_s", AT_INT, 0, 60, 1800, NULL,
+	  "seconds without a request before a session ends" },
+	{ "min_length", AT_INT, 0, 8, 64, NULL, "shortest password, in characters" },
+	{ "require_digit", AT_BOOL, 0, 0, 0, NULL, "passwords need a digit" },
+	{ "require_special", AT_BOOL, 0, 0, 0, NULL,
+	  "passwords need a character other than a letter or digit" },
+	{ "require_mixed_case", AT_BOOL, 0, 0, 0, NULL,
+	  "passwords need upper- and lower-case letters" },
+	{ "max_age_days", AT_INT, 0, 0, 365, NULL,
+	  "days before a password must be changed; 0: never" },
+	{ "history", AT_INT, 0, 0, 24, NULL,
+	  "how many of the user's last passwords (the current one included)"
+	  " a new one may not repeat" },
+	{ "mfa_admins", AT_BOOL, 0, 0, 0, NULL, "admins must use TOTP" },
+};
+static const struct argspec audit_logins_args[] = {
+	{ "user", AT_NAME, 0, 0, 0, NULL, "only attempts with this user name" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "only attempts at or after this time" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+
+/* §5 portal: argument specs */
+static const char *const alarm_list_states[] = { "active", "all", NULL };
+static const char *const clock_actions[] = { "in", "out", NULL };
+static const char *const report_kinds[] = {
+	"inventory", "temperature", "attendance", NULL };
+static const char *const command_states[] = {
+	"pending", "delivered", "done", "failed", "all", NULL };
+static const struct argspec readings_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "only readings at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only readings at or before this time" },
+	{ "limit", AT_INT, 0, 1, 5000, NULL, "at most this many (default 1000)" },
+};
+static const struct argspec alarm_list_args[] = {
+	{ "status", AT_ENUM, 0, 0, 0, alarm_list_states,
+	  "active (default) or all" },
+};
+static const struct argspec alarm_ack_args[] = {
+	{ "alarm", AT_ID, 1, 0, 0, NULL, "an alarm of the caller's facility" },
+	{ "note", AT_TEXT, 0, 0, 200, NULL, "a note for the PC (no patient data)" },
+};
+static const struct argspec attendance_clock_args[] = {
+	{ "action", AT_ENUM, 1, 0, 0, clock_actions, "in or out" },
+};
+static const struct argspec message_post_args[] = {
+	{ "board", AT_ID, 1, 0, 0, NULL, "the PC's display board" },
+	{ "text", AT_TEXT, 1, 0, 280, NULL, "the message (no patient data)" },
+};
+static const struct argspec report_request_args[] = {
+	{ "kind", AT_ENUM, 1, 0, 0, report_kinds, "which report the PC makes" },
+};
+static const struct argspec command_list_args[] = {
+	{ "status", AT_ENUM, 0, 0, 0, command_states, "only this state (default all)" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+static const struct argspec command_get_args[] = {
+	{ "id", AT_INT, 1, 1, 9007199254740991LL, NULL, "the command's id" },
+};
+static const struct argspec audit_activity_args[] = {
+	{ "user", AT_NAME, 0, 0, 0, NULL, "only actions by this user" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "only actions at or after this time" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+static const struct argspec audit_requests_args[] = {
+	{ "from", AT_TS, 0, 0, 0, NULL, "only requests at or after this time" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+static const struct argspec sync_log_args[] = {
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+
+/* §6 PC sync: argument specs */
+static const char *const device_kinds[] = {
+	"fridge", "freezer", "room", "incubator", "other", NULL };
+static const char *const device_units[] = { "C", "F", NULL };
+static const char *const alarm_states[] = { "active", "cleared", NULL };
+static const char *const alarm_severities[] = {
+	"low", "high", "critical", NULL };
+static const char *const ack_states[] = { "done", "failed", NULL };
+static const char *const report_states[] = { "ok", "error", NULL };
+static const struct argspec device_upsert_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "the device's id on the PC" },
+	{ "kind", AT_ENUM, 1, 0, 0, device_kinds, "what the device is" },
+	{ "location", AT_TEXT, 1, 0, 120, NULL, "where it stands" },
+	{ "unit", AT_ENUM, 0, 0, 0, device_units,
+	  "the unit of its readings (C when never given)" },
+};
+static const struct argspec reading_push_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "a device sent with DEVICE.UPSERT" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when it was read" },
+	{ "value", AT_DEC, 1, -10000, 20000, NULL, "the reading, -100 to 200" },
+};
+static const struct argspec queue_push_args[] = {
+	{ "queue", AT_ID, 1, 0, 0, NULL, "the queue's id on the PC" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when this state was seen" },
+	{ "length", AT_INT, 1, 0, 10000, NULL, "people waiting" },
+	{ "wait_min", AT_INT, 1, 0, 1440, NULL, "expected wait in minutes" },
+};
+static const struct argspec alarm_push_args[] = {
+	{ "alarm", AT_ID, 1, 0, 0, NULL, "the alarm's id on the PC" },
+	{ "device", AT_ID, 1, 0, 0, NULL, "the device it is about" },
+	{ "status", AT_ENUM, 1, 0, 0, alarm_states, "active or cleared" },
+	{ "severity", AT_ENUM, 1, 0, 0, alarm_severities, "how urgent" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when it took this state" },
+	{ "message", AT_TEXT, 0, 0, 200, NULL, "what the PC shows" },
+};
+static const struct argspec command_poll_args[] = {
+	{ "max", AT_INT, 0, 1, 100, NULL, "at most this many (default 100)" },
+};
+static const struct argspec command_ack_args[] = {
+	{ "id", AT_INT, 1, 1, 9007199254740991LL, NULL, "the command's id" },
+	{ "status", AT_ENUM, 1, 0, 0, ack_states, "how it ended" },
+	{ "result", AT_TEXT, 0, 0, 500, NULL, "what the PC reports" },
+};
+static const struct argspec dailysync_claim_args[] = {
+	{ "date", AT_DATE, 1, 0, 0, NULL, "the day to sync" },
+};
+static const struct argspec dailysync_report_args[] = {
+	{ "date", AT_DATE, 1, 0, 0, NULL, "the day claimed" },
+	{ "status", AT_ENUM, 1, 0, 0, report_states, "the outcome" },
+	{ "errors", AT_TEXT, 0, 0, 4000, NULL, "what went wrong" },
+	{ "trace", AT_TEXT, 0, 0, 8000, NULL, "a stack trace" },
+};
+static const struct argspec error_report_args[] = {
+	{ "message", AT_TEXT, 1, 0, 500, NULL, "the error" },
+	{ "trace", AT_TEXT, 0, 0, 8000, NULL, "a stack trace" },
+	{ "version", AT_ID, 0, 0, 0, NULL, "the PC client's version" },
 };
 
 /* Sections follow PROTOCOL.md; keep each verb's entry in its section. */
@@ -41,6 +195,29 @@ const struct verb verb_table[] = {
 	{ "SESSION", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS, h_session,
 	  "The session: `user`, `role`, `facility`, `idle_remaining_s`,"
 	  " `must_change_password`, `mfa_enroll_required`." },
+	{ "PASSWORD.RESET.REQUEST", PROG_AUTH, ROLE_ANON,
+	  ARGS(reset_request_args), h_password_reset_request,
+	  "Mails a one-time reset code (valid 15 minutes) to the user's"
+	  " recovery address, if there is one; answers `accepted` either way." },
+	{ "PASSWORD.RESET", PROG_AUTH, ROLE_ANON, ARGS(reset_args),
+	  h_password_reset,
+	  "Sets the password with a code from `PASSWORD.RESET.REQUEST` (once),"
+	  " clears a lockout and ends the user's sessions. `AUTH_FAILED` for a"
+	  " wrong, used or expired code; `POLICY` as for `PASSWORD.CHANGE`." },
+	{ "USERNAME.RECOVER", PROG_AUTH, ROLE_ANON, ARGS(username_recover_args),
+	  h_username_recover,
+	  "Mails the facility's user names bound to `email` to that address;"
+	  " answers `accepted` whether or not there are any." },
+	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, NOARGS, h_mfa_enroll,
+	  "Admins: a new TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s) as"
+	  " `secret` (base32) and `otpauth_uri`; it takes effect with"
+	  " `MFA.CONFIRM`." },
+	{ "MFA.CONFIRM", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_confirm_args),
+	  h_mfa_confirm,
+	  "Turns TOTP on with the secret of the last `MFA.ENROLL` when `otp` is"
+	  " its current code (one step either side; each code works once);"
+	  " the session becomes a full one. `AUTH_FAILED` for a wrong code,"
+	  " `CONFLICT` without an enrolment." },
 	{ "PASSWORD.CHANGE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
 	  ARGS(password_change_args), h_password_change,
 	  "Checks the current password (a wrong one counts towards the lockout),"
@@ -49,10 +226,125 @@ const struct verb verb_table[] = {
 	  " stores the new hash and ends the user's other sessions." },
 
 	/* §5 portal (/api/portal) */
+	/* §5 users, policy and audit: h_users.c */
+	{ "USER.LIST", PROG_PORTAL, ROLE_ADMIN, NOARGS, h_user_list,
+	  "The facility's users, newest first: `user`, `role`, `status`"
+	  " (active, disabled or locked), `failed_logins`, `locked`,"
+	  " `last_login`, `mfa`, `must_change_password`." },
+	{ "USER.UNLOCK", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_unlock, "Clears the user's lockout and failure count; logged." },
+	{ "USER.RESET", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_reset,
+	  "Sets a random temporary password, answered once as `password`; the"
+	  " user must change it at the next sign-in. Also clears a lockout and"
+	  " ends the user's sessions; logged." },
+	{ "USER.DISABLE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_disable,
+	  "Disables sign-in and ends the user's sessions at once; logged."
+	  " `CONFLICT` for the caller's own account." },
+	{ "POLICY.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_policy_get,
+	  "The facility's security policy (every key of `POLICY.SET`)." },
+	{ "POLICY.SET", PROG_PORTAL, ROLE_ADMIN, ARGS(policy_set_args),
+	  h_policy_set,
+	  "Changes the named settings, keeps the others; answers the whole"
+	  " policy. Logged in the activity log with the values set." },
+	{ "AUDIT.LOGINS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_logins_args),
+	  h_audit_logins,
+	  "The facility's sign-in attempts, newest first: `ts`, `user` (as"
+	  " typed), `result`, `reason`, `channel`, `device`, `address`." },
+
+	/* §5 portal: h_portal.c, h_commands.c, h_audit.c */
+	{ "DASHBOARD", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_dashboard,
+	  "Everything the dashboard shows at once: `queues`, active `alarms`,"
+	  " `devices` with their latest reading, and the open (pending or"
+	  " delivered) `commands`, each as in the verbs below." },
+	{ "DEVICE.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_device_list,
+	  "`devices`, newest first: `device`, `kind`, `location`, `unit`,"
+	  " `range` (`min`, `max` of the kind's acceptable range, or null) and"
+	  " `latest` (`ts`, `value`, `out_of_range`, or null)." },
+	{ "READINGS", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, ARGS(readings_args),
+	  h_readings,
+	  "One device's readings, newest first: `device`, `unit`, `range`,"
+	  " `readings` (`ts`, `value`). NOT_FOUND for another facility's device." },
+	{ "QUEUE.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_queue_list,
+	  "`queues`, most recently updated first: `queue`, `length`, `wait_min`, `ts`." },
+	{ "ALARM.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, ARGS(alarm_list_args),
+	  h_alarm_list,
+	  "`alarms`, newest first: `alarm`, `device`, `status`, `severity`, `ts`,"
+	  " `message`, `ack` (`user`, `ts`, `command`, `status` of the last"
+	  " acknowledgement of the current state, or null)." },
+	{ "ALARM.ACK", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, ARGS(alarm_ack_args),
+	  h_alarm_ack,
+	  "Queues `ALARM.ACK alarm=… user=… note=…` for the PC; data: `command`"
+	  " (its id) and `line`. NOT_FOUND for another facility's alarm; logged." },
+	{ "ATTENDANCE.CLOCK", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(attendance_clock_args), h_attendance_clock,
+	  "Queues `ATTENDANCE.CLOCK action=… user=… ts=…` for the PC's attendance"
+	  " tracker; data: `command`, `line`; logged." },
+	{ "MESSAGE.POST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(message_post_args), h_message_post,
+	  "Queues `MESSAGE.POST board=… user=… text=…` for a display board on the"
+	  " PC; data: `command`, `line`; logged." },
+	{ "REPORT.REQUEST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(report_request_args), h_report_request,
+	  "Queues `REPORT.REQUEST kind=… user=…` for the PC; data: `command`,"
+	  " `line`; logged." },
+	{ "COMMAND.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(command_list_args), h_command_list,
+	  "The facility's `commands`, newest first: `id`, `line`, `user`,"
+	  " `status`, `ts`, `delivered`, `settled`, `result`." },
+	{ "COMMAND.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(command_get_args), h_command_get,
+	  "One command, as in COMMAND.LIST. NOT_FOUND for another facility's." },
+	{ "AUDIT.ACTIVITY", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_activity_args),
+	  h_audit_activity,
+	  "The facility's activity log, newest first: `events`, each `ts`,"
+	  " `user`, `module`, `action`, `target`, `detail`, `address`; logged." },
+	{ "AUDIT.REQUESTS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_requests_args),
+	  h_audit_requests,
+	  "The facility's request log, newest first: `requests`, each `ts`,"
+	  " `request`, `endpoint`, `verb`, `params` (secrets redacted), `user`,"
+	  " `pc`, `address`, `status`, `code`, `duration_us`; logged." },
+	{ "SYNC.LOG", PROG_PORTAL, ROLE_ADMIN, ARGS(sync_log_args), h_sync_log,
+	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
+	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"
+	  " `version`; logged." },
 
 	/* §6 PC sync (/api/sync) */
 	{ "PING", PROG_SYNC, ROLE_PC, NOARGS, h_ping,
 	  "Proves the transport and the sync key; data: `time`, the server time." },
+	{ "DEVICE.UPSERT", PROG_SYNC, ROLE_PC, ARGS(device_upsert_args),
+	  h_device_upsert, "Creates or updates a monitored device; data: `device`." },
+	{ "READING.PUSH", PROG_SYNC, ROLE_PC, ARGS(reading_push_args),
+	  h_reading_push,
+	  "Stores one reading; the same device and ts again is a no-op."
+	  " data: `stored` (false for such a retry). NOT_FOUND for an unknown device." },
+	{ "QUEUE.PUSH", PROG_SYNC, ROLE_PC, ARGS(queue_push_args), h_queue_push,
+	  "A queue's state at ts (kept in its history; the newest is current)."
+	  " data: `queue`." },
+	{ "ALARM.PUSH", PROG_SYNC, ROLE_PC, ARGS(alarm_push_args), h_alarm_push,
+	  "An alarm's state at ts; an older state never replaces a newer one."
+	  " data: `alarm`. NOT_FOUND for an unknown device." },
+	{ "COMMAND.POLL", PROG_SYNC, ROLE_PC, ARGS(command_poll_args),
+	  h_command_poll,
+	  "Leases due commands, oldest first, to the calling PC for [sync] lease_s"
+	  " seconds (60); one not acknowledged in its lease is handed out again."
+	  " data: `commands`, each `id`, `command` (canonical line), `issuer`, `created`." },
+	{ "COMMAND.ACK", PROG_SYNC, ROLE_PC, ARGS(command_ack_args),
+	  h_command_ack,
+	  "Settles a command once; acking a settled command is a no-op."
+	  " data: `id`, `status`, `settled` (false when it was settled before)." },
+	{ "DAILYSYNC.CLAIM", PROG_SYNC, ROLE_PC, ARGS(dailysync_claim_args),
+	  h_dailysync_claim,
+	  "The first PC to claim a date wins (`claimed`: true, also for its own"
+	  " retry); others get CONFLICT naming the winner, unless the winner's"
+	  " 2-hour lease ([sync] daily_lease_s) lapsed without a report (`takeover`: true)." },
+	{ "DAILYSYNC.REPORT", PROG_SYNC, ROLE_PC, ARGS(dailysync_report_args),
+	  h_dailysync_report,
+	  "The claimed daily sync's outcome, kept in the sync log; data: `recorded`."
+	  " NOT_FOUND when unclaimed, CONFLICT when another PC holds the date." },
+	{ "ERROR.REPORT", PROG_SYNC, ROLE_PC, ARGS(error_report_args),
+	  h_error_report, "An error from the PC, kept in the sync log; data: `recorded`." },
 };
 
 const size_t verb_count = sizeof(verb_table) / sizeof(verb_table[0]);

@@ -63,14 +63,25 @@ static int grant_set(struct grant *g, size_t *n, const char *table,
 	return 0;
 }
 
+/* 1 when line holds only names and blanks: a directive, possibly with a
+ * typo in its kind; otherwise it is prose that mentions @grant. */
+static int looks_like_directive(const char *line)
+{
+	return line[strspn(line, "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t")] == '\0';
+}
+
 /* One "-- @grant kind t1 t2" line (already past "-- @grant"). */
 static int parse_line(const struct migration *m, char *line, struct grant *g,
 		      size_t *n)
 {
+	int directive = looks_like_directive(line);
 	const char *privs, *kind = strtok(line, " \t");
 	char *t;
 
 	if (!kind || !(privs = privs_of(kind))) {
+		if (!directive)
+			return 0;
 		fprintf(stderr, "infosysctl: %s: @grant needs rw, log or ro\n", m->name);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "ctl.h"
+#include "ctl_user_unlock.h"
 #include "password.h"
 
 #define PASSWORD_MIN_CHARS 12
@@ -122,8 +123,10 @@ int ctl_user(int argc, char **argv)
 	const char *role = NULL, *pos[2] = { NULL, NULL };
 	int npos = 0;
 
+	if (argc >= 2 && !strcmp(argv[1], "unlock"))
+		return ctl_user_unlock(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "add"))
-		return ctl_usage("usage: user add CODE NAME --role admin|user");
+		return ctl_usage("usage: user add CODE NAME --role admin|user | user unlock CODE NAME");
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--role") && i + 1 < argc)
 			role = argv[++i];

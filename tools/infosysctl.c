@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "ctl.h"
+#include "ctl_mail.h"
 
 static const struct {
 	const char *name;
@@ -14,6 +15,7 @@ static const struct {
 	{ "migrate", ctl_migrate },
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
+	{ "mail", ctl_mail },
 	{ "api-reference", ctl_api_reference },
 };
 
@@ -21,12 +23,14 @@ static void help(FILE *f)
 {
 	fputs("usage: infosysctl [--conf PATH] COMMAND [ARGS]\n"
 	      "\n"
-	      "  migrate                          apply pending schema migrations, then grants\n"
+	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
 	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
 	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
 	      "  facility list                    all facilities\n"
 	      "  user add CODE NAME --role admin|user\n"
 	      "                                   new user; the password is read from standard input\n"
+	      "  user unlock CODE NAME            clear a user's lockout\n"
+	      "  mail run [--smtp URL]            send the due messages of the mail outbox\n"
 	      "  api-reference                    the API reference (Markdown) from the verb table\n"
 	      "  help                             this text\n"
 	      "\n"

@@ -21,8 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"
 VALGRIND = ["valgrind", "--leak-check=full", "--error-exitcode=1", "--quiet"]
 SUMMARY = re.compile(r"^(\S+): (\d+) passed, (\d+) failed$")
+SANITIZER = re.compile(r"==\d+==ERROR: \w+Sanitizer|: runtime error: ")
 # Integration tests fire 50 logins at once; nginx's limit stays out of it.
-TEST_AUTH = ["--auth-rate", "1000r/s", "--auth-burst", "1000"]
+# How every test stack differs from `make run`'s (conftest.py uses it too):
+# nginx's login rate limit out of the way of tests that fire 50 logins at
+# once, and leases short enough to watch expire.
+TEST_STACK = ["--auth-rate", "1000r/s", "--auth-burst", "1000",
+              "--set", "sync.lease_s=2", "--set", "sync.daily_lease_s=3"]
 
 
 def unit_binaries(build):
@@ -83,12 +88,34 @@ def junit_counts(path):
     return passed, failed
 
 
+def sanitizer_reports(log_dir):
+    """Failures the sanitizers found inside FastCGI workers: multiwatch
+    replaces a crashed worker, so a test may pass while one died."""
+    found = 0
+    for log in sorted(Path(log_dir).glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        hits = [i for i, line in enumerate(lines) if SANITIZER.search(line)]
+        if hits:
+            found += 1
+            print(f"  {log.name}: {len(hits)} sanitizer report(s); first:")
+            print("\n".join(lines[hits[0]:hits[0] + 12]))
+    return found
+
+
 def run_integration(args):
     var = Path(args.var).resolve()
     print(f"== integration tests (stack in {var}, port {args.port})")
+    passed, failed = run_pytest(args, var)
+    bad = sanitizer_reports(var / "log")
+    if bad:
+        print(f"  FastCGI logs with sanitizer reports: {bad} (each a failure)")
+    return passed, failed + bad
+
+
+def run_pytest(args, var):
     try:
         up = stack("up", "--var", str(var), "--port", str(args.port),
-                   "--bin", args.bin, "--fresh", *TEST_AUTH)
+                   "--bin", args.bin, "--fresh", *TEST_STACK)
         if up.returncode != 0:
             print("  stack did not come up")
             return 0, 1

@@ -199,16 +199,21 @@ def ensure_key(p):
         f.write(secrets.token_bytes(32))
 
 
-def conf_text(p, app_pw, migrate_pw):
-    return (f"[database]\nsocket = {p.my_sock}\nname = infosys\n"
+def conf_text(p, app_pw, migrate_pw, settings):
+    text = (f"[database]\nsocket = {p.my_sock}\nname = infosys\n"
             f"user = infosys_app\npassword = {app_pw}\n\n"
             f"[migrate]\nuser = infosys_migrate\npassword = {migrate_pw}\n"
             f"schema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
             f"[log]\ndir = {p.log}\n")
+    # Later sections win over nothing: keys given with --set come last, in
+    # sections of their own (the INI reader merges repeated sections).
+    for section, key, value in settings:
+        text += f"\n[{section}]\n{key} = {value}\n"
+    return text
 
 
-def ensure_database(p):
+def ensure_database(p, settings=()):
     """Creates the database and both users once, with fresh passwords that
     only DIR/infosys.conf (mode 0600) keeps."""
     if p.conf.exists():
@@ -229,7 +234,7 @@ GRANT ALL ON infosys.* TO 'infosys_migrate'@'localhost' WITH GRANT OPTION;
 CREATE USER IF NOT EXISTS 'infosys_app'@'localhost';
 ALTER USER 'infosys_app'@'localhost' IDENTIFIED BY '{app_pw}';
 """)
-    write_private(p.conf, conf_text(p, app_pw, migrate_pw))
+    write_private(p.conf, conf_text(p, app_pw, migrate_pw, settings))
     print(f"wrote {p.conf}")
 
 
@@ -502,7 +507,7 @@ def up(args):
     check_traversable(REPO / "www")
     ensure_key(p)
     start_mariadb(p)
-    ensure_database(p)
+    ensure_database(p, args.set)
     migrate(p, bindir)
     if args.demo:
         ensure_demo(p, bindir)
@@ -562,6 +567,15 @@ def parse_workers(text):
     return counts
 
 
+def parse_setting(text):
+    name, eq, value = text.partition("=")
+    section, dot, key = name.partition(".")
+    if not (eq and dot and section.isidentifier() and key.isidentifier()
+            and "\n" not in value):
+        raise argparse.ArgumentTypeError(f"bad setting {text!r}")
+    return section, key, value.strip()
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -576,6 +590,9 @@ def parse_args(argv):
     u.add_argument("--auth-rate", default="10r/s",
                    help="nginx limit_req rate on /api/auth")
     u.add_argument("--auth-burst", default="20")
+    u.add_argument("--set", type=parse_setting, action="append", default=[],
+                   metavar="SECTION.KEY=VALUE",
+                   help="a configuration value, written when DIR is new")
     for name in ("down", "status", "sql"):
         sub.add_parser(name).add_argument("--var", required=True)
     return parser.parse_args(argv)

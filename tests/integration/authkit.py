@@ -49,6 +49,11 @@ def post(path, body, cookie=None, src="127.0.0.1", headers=None):
         conn.close()
 
 
+def q(value):
+    """A value quoted for a command line (PROTOCOL.md §2)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def cookie_token(headers):
     """The __Host-sid value of the Set-Cookie header, or None."""
     for v in headers.get("set-cookie", []):
@@ -60,7 +65,7 @@ def cookie_token(headers):
 
 def login(code, user, password, src="127.0.0.1", channel=None, otp=None,
           cookie=None):
-    body = f"LOGIN facility={code} user={user} password={password}"
+    body = f"LOGIN facility={code} user={user} password={q(password)}"
     if otp:
         body += f" otp={otp}"
     if channel:
@@ -121,3 +126,123 @@ class Facility:
         args = ", ".join(str(int(v)) for v in vals.values())
         sql(f"REPLACE INTO password_policy (facility_id, {cols})"
             f" VALUES ({self.id}, {args})")
+
+
+class Sealer:
+    """The sealing of lib/seal.c, redone with libsodium through ctypes, so
+    the tests can give a user a recovery address (no verb of the portal
+    sets one) and read the sealed mail outbox."""
+
+    def __init__(self):
+        import ctypes
+        import ctypes.util
+        self.c = ctypes
+        self.na = ctypes.CDLL(ctypes.util.find_library("sodium"))
+        assert self.na.sodium_init() >= 0
+        conf = (_current().conf).read_text()
+        path = re.search(r"^key_file\s*=\s*(.+)$", conf, re.M).group(1).strip()
+        with open(path, "rb") as f:
+            self.key = f.read()
+        assert len(self.key) == 32
+
+    def seal(self, plain):
+        c = self.c
+        nonce = secrets.token_bytes(24)
+        out = c.create_string_buffer(16 + len(plain))
+        self.na.crypto_secretbox_easy(out, plain, c.c_ulonglong(len(plain)),
+                                      nonce, self.key)
+        return (nonce + out.raw).hex()
+
+    def open(self, hexstr):
+        c = self.c
+        raw = bytes.fromhex(hexstr)
+        out = c.create_string_buffer(len(raw) - 40)
+        rc = self.na.crypto_secretbox_open_easy(
+            out, raw[24:], c.c_ulonglong(len(raw) - 24), raw[:24], self.key)
+        assert rc == 0
+        return out.raw
+
+    def lookup(self, text):
+        c = self.c
+        sub = c.create_string_buffer(32)
+        self.na.crypto_kdf_derive_from_key(sub, c.c_size_t(32),
+                                           c.c_uint64(1), b"infoslkp",
+                                           self.key)
+        md = c.create_string_buffer(32)
+        data = text.lower().encode()
+        self.na.crypto_generichash(md, c.c_size_t(32), data,
+                                   c.c_ulonglong(len(data)), sub.raw,
+                                   c.c_size_t(32))
+        return md.raw.hex()
+
+    def set_email(self, facility_id, user, email):
+        sql(f"UPDATE users SET email_sealed = '{self.seal(email.encode())}',"
+            f" email_hash = '{self.lookup(email)}' WHERE facility_id ="
+            f" {facility_id} AND name = '{user}'")
+
+    def outbox(self, facility_id):
+        """The facility's queued mail, oldest first, opened."""
+        rows = sql("SELECT kind, message_sealed FROM mail_outbox"
+                   f" WHERE facility_id = {facility_id} ORDER BY id")
+        return [dict(json.loads(self.open(m)), kind=k) for k, m in rows]
+
+
+class SmtpSink:
+    """A loopback SMTP server that keeps what it is sent (envelope and
+    data) in .messages; fail_next makes it refuse that many messages with
+    a 451, for the mailer's retries."""
+
+    def __init__(self):
+        import socketserver
+        import threading
+        sink = self
+        self.messages, self.fail_next = [], 0
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line):
+                self.wfile.write(line.encode() + b"\r\n")
+
+            def handle(self):
+                self.reply("220 sink ESMTP")
+                env = {"rcpt": []}
+                while True:
+                    line = self.rfile.readline().decode(errors="replace")
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb in ("EHLO", "HELO"):
+                        self.reply("250 sink")
+                    elif verb == "MAIL":
+                        env = {"from": line.strip()[10:], "rcpt": []}
+                        self.reply("250 ok")
+                    elif verb == "RCPT":
+                        env["rcpt"].append(line.strip()[8:])
+                        self.reply("250 ok")
+                    elif verb == "DATA":
+                        self.reply("354 go on")
+                        data = []
+                        while True:
+                            d = self.rfile.readline().decode(errors="replace")
+                            if d in ("", ".\r\n"):
+                                break
+                            data.append(d)
+                        if sink.fail_next > 0:
+                            sink.fail_next -= 1
+                            self.reply("451 try again later")
+                        else:
+                            sink.messages.append(dict(env, data="".join(data)))
+                            self.reply("250 queued")
+                    elif verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:
+                        self.reply("250 ok")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"smtp://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

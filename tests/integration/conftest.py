@@ -3,7 +3,8 @@
 tools/run_tests.py brings a stack up and names it in the environment:
 INFOSYS_TEST_VAR (its DIR), INFOSYS_TEST_PORT, INFOSYS_TEST_BIN. Run with
 plain pytest and no such variables, this file brings its own stack up in
-var/pytest on port 18090 (from bin/) and down again at the end.
+var/pytest on port 18090 (programs from $INFOSYS_TEST_BIN, else bin/) and
+down again at the end.
 
 Helpers, importable as `from conftest import api, ctl, create_facility`:
     api(path, body, headers=None, content_type=..., method="POST")
@@ -25,8 +26,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
 CONTENT_TYPE = "application/x-infosys-command"
-# Tests fire 50 logins at once; nginx's own auth limit must stay out of it.
-TEST_AUTH_RATE, TEST_AUTH_BURST = "1000r/s", "1000"
+sys.path.insert(0, str(REPO / "tools"))
+from run_tests import TEST_STACK  # noqa: E402  (one definition of the test stack)
 
 
 def _env_stack():
@@ -52,11 +53,11 @@ def stack():
     if given:
         yield given
         return
-    var, port, bindir = REPO / "var" / "pytest", "18090", REPO / "bin"
+    var, port = REPO / "var" / "pytest", "18090"
+    bindir = Path(os.environ.get("INFOSYS_TEST_BIN", REPO / "bin")).resolve()
     subprocess.run(stack_cmd("up", "--var", str(var), "--port", port,
-                             "--bin", str(bindir), "--fresh",
-                             "--auth-rate", TEST_AUTH_RATE,
-                             "--auth-burst", TEST_AUTH_BURST), check=True)
+                             "--bin", str(bindir), "--fresh", *TEST_STACK),
+                   check=True)
     os.environ.update(INFOSYS_TEST_VAR=str(var), INFOSYS_TEST_PORT=port,
                       INFOSYS_TEST_BIN=str(bindir))
     try:

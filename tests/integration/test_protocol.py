@@ -264,3 +264,55 @@ def test_database_down_is_503_then_recovers(stack, key):
                         str(stack.bin)], check=True, capture_output=True)
     st, _, body = sync(key, "PING")
     assert st == 200, body
+
+
+BAD_ARGUMENTS = [
+    # (body, the text the error must point at) on /api/auth, whose LOGIN
+    # has typed keys
+    ("LOGIN facility=ab user=u password=p", "ab"),             # code too short
+    ('LOGIN facility="ab!" user=u password=p', '"ab!"'),
+    ('LOGIN facility=DEMO user="a b" password=p', '"a b"'),    # name with space
+    ("LOGIN facility=DEMO user=u password=p channel=tv", "tv"),  # not in enum
+    ('LOGIN facility=DEMO user=u password=""', '""'),          # empty secret
+]
+
+
+def column_of(body, marker):
+    return body.rindex(marker) + 1
+
+
+@pytest.mark.parametrize("body,marker", BAD_ARGUMENTS)
+def test_wrong_values_are_400_bad_argument_with_position(key, body, marker):
+    assert_error(api("/api/auth", body), 400, "BAD_ARGUMENT", 1,
+                 column_of(body, marker))
+    assert_alive(key)
+
+
+def test_missing_required_key_points_past_the_line(key):
+    body = "LOGIN facility=DEMO user=u"
+    assert_error(api("/api/auth", body), 400, "BAD_ARGUMENT", 1,
+                 len(body) + 1)
+
+
+def test_repeated_key_is_bad_command(key):
+    body = "LOGIN facility=DEMO facility=DEMO user=u password=p"
+    assert_error(api("/api/auth", body), 400, "BAD_COMMAND", 1,
+                 column_of(body, "facility=DEMO user"))
+
+
+def test_unknown_key_of_a_real_verb_is_bad_command(key):
+    body = "LOGIN facility=DEMO user=u password=p remember=1"
+    assert_error(api("/api/auth", body), 400, "BAD_COMMAND", 1,
+                 column_of(body, "remember"))
+
+
+def test_request_log_redacts_secrets(stack, key):
+    secret = "Zq" + secrets.token_hex(12)
+    body = f"LOGIN facility=NOPE{secrets.token_hex(2)} user=nobody password={secret}"
+    st, _, answer = api("/api/auth", body)
+    assert st == 401 and answer["error"]["code"] == "AUTH_FAILED"
+    rows = root_sql(stack, "SELECT params FROM request_log "
+                    "WHERE verb = 'LOGIN' ORDER BY id DESC LIMIT 5")
+    assert "[redacted]" in rows
+    assert secret not in rows
+    assert secret not in root_sql(stack, "SELECT * FROM request_log")

@@ -365,9 +365,51 @@ TEST(split_then_parse)
 	CHECK_EQ_INT(c.line, 2);
 }
 
+/* The error values every parser error travels in (lib/err.c). */
+TEST(err_values)
+{
+	struct err err;
+
+	CHECK_EQ_INT(err_at(&err, E_BAD_COMMAND, 1, 7, "expected '%c'", '='),
+		     -1);
+	CHECK_EQ_INT(err.line, 1);
+	CHECK_EQ_INT(err.column, 7);
+	CHECK_EQ_STR(err.msg, "expected '='");
+	CHECK_EQ_INT(err_set(&err, E_NOT_FOUND, "no %s", "device"), -1);
+	CHECK_EQ_INT(err.line, 0);
+	CHECK_EQ_INT(err.column, 0);
+	CHECK_EQ_STR(err_name(E_BAD_ARGUMENT), "BAD_ARGUMENT");
+	CHECK_EQ_STR(err_name(E_PASSWORD_CHANGE_REQUIRED),
+		     "PASSWORD_CHANGE_REQUIRED");
+	CHECK_EQ_STR(err_name(E_RETRY), "UNAVAILABLE");
+	CHECK_EQ_STR(err_name((enum errcode)999), "INTERNAL");
+	CHECK_EQ_INT(err_http_status(E_BAD_COMMAND), 400);
+	CHECK_EQ_INT(err_http_status(E_AUTH_FAILED), 401);
+	CHECK_EQ_INT(err_http_status(E_MFA_ENROLL_REQUIRED), 403);
+	CHECK_EQ_INT(err_http_status(E_NOT_FOUND), 404);
+	CHECK_EQ_INT(err_http_status(E_METHOD), 405);
+	CHECK_EQ_INT(err_http_status(E_CONFLICT), 409);
+	CHECK_EQ_INT(err_http_status(E_TOO_LARGE), 413);
+	CHECK_EQ_INT(err_http_status(E_MEDIA_TYPE), 415);
+	CHECK_EQ_INT(err_http_status(E_PHI_REJECTED), 422);
+	CHECK_EQ_INT(err_http_status(E_POLICY), 422);
+	CHECK_EQ_INT(err_http_status(E_THROTTLED), 429);
+	CHECK_EQ_INT(err_http_status(E_INTERNAL), 500);
+	CHECK_EQ_INT(err_http_status(E_UNAVAILABLE), 503);
+	CHECK_EQ_INT(err_http_status(E_RETRY), 503);
+	char longmsg[400];
+	memset(longmsg, 'x', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	err_set(&err, E_INTERNAL, "%s", longmsg);
+	CHECK_EQ_INT(strlen(err.msg), ERR_MSG_MAX - 1);
+	err_clear(&err);
+	CHECK_EQ_INT(err.code, E_OK);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
+	RUN(err_values);
 	RUN(split_line_ends);
 	RUN(split_empty);
 	RUN(split_cr);

@@ -1,0 +1,147 @@
+/* cmdqueue — the command queue (see cmdqueue.h).
+ *
+ * `due_at` says when a command may next be handed out (0: pending, the
+ * lease's end: delivered, NULL: settled), so "what is due" is a range
+ * scan of (facility_id, due_at) that settled commands never enter.
+ *
+ * A poll first reads without locking; only when something is due does it
+ * take the rows with FOR UPDATE SKIP LOCKED inside a transaction, so two
+ * PCs polling at once never get the same command and never wait for
+ * each other. The index is forced on the locking read: ordered by id, the
+ * optimiser may otherwise walk every settled command of the facility. */
+#include <stdlib.h>
+#include <string.h>
+#include "cmdqueue.h"
+#include "timefmt.h"
+
+static const char sql_add[] =
+	"INSERT INTO commands (facility_id, line, issuer, created_at) "
+	"VALUES (?, ?, ?, FROM_UNIXTIME(?))";
+
+static const char sql_due_peek[] =
+	"SELECT id FROM commands WHERE facility_id = ? AND due_at <= ? LIMIT 1";
+
+static const char sql_due_take[] =
+	"SELECT id, line, issuer, created_at FROM commands "
+	"FORCE INDEX (ix_commands_due) WHERE facility_id = ? AND due_at <= ? "
+	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+
+static const char sql_lease[] =
+	"UPDATE commands SET status = 'delivered', due_at = ?, lease_pc = ?, "
+	"deliveries = deliveries + 1, delivered_at = FROM_UNIXTIME(?) "
+	"WHERE id = ? AND facility_id = ?";
+
+static const char sql_settle[] =
+	"UPDATE commands SET status = ?, result = ?, settled_by = ?, "
+	"settled_at = FROM_UNIXTIME(?), due_at = NULL "
+	"WHERE id = ? AND facility_id = ? AND due_at IS NOT NULL";
+
+static const char sql_status[] =
+	"SELECT status FROM commands WHERE id = ? AND facility_id = ?";
+
+int cmdqueue_add(struct db *db, long long facility, const char *line,
+		 const char *issuer, time_t now, long long *id,
+		 struct err *err)
+{
+	struct dbparam p[] = {
+		P_INT(facility), P_STR(line), issuer ? P_STR(issuer) : P_NULL,
+		P_INT((long long)now),
+	};
+	unsigned long long newid = 0;
+
+	if (db_exec(db, sql_add, p, 4, NULL, &newid, err) != 0)
+		return -1;
+	if (id)
+		*id = (long long)newid;
+	return 0;
+}
+
+static json_t *command_json(const struct dbres *r, size_t row)
+{
+	const char *issuer = dbres_get(r, row, 2);
+	char ts[TS_LEN + 1];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(strtoll(dbres_get(r, row, 0),
+							   NULL, 10)));
+	json_object_set_new(o, "command", json_string(dbres_get(r, row, 1)));
+	json_object_set_new(o, "issuer", issuer ? json_string(issuer) : json_null());
+	if (ts_from_db(dbres_get(r, row, 3), ts) == 0)
+		json_object_set_new(o, "created", json_string(ts));
+	return o;
+}
+
+/* Inside the caller's transaction: lock what is due, lease it to pc. */
+static int poll_locked(struct db *db, struct arena *arena, long long facility,
+		       const char *pc, time_t now, long long lease_s, int max,
+		       json_t *out, struct err *err)
+{
+	struct dbparam q[] = { P_INT(facility), P_INT((long long)now), P_INT(max) };
+	struct dbres r;
+
+	if (db_query(db, sql_due_take, q, 3, arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long id = strtoll(dbres_get(&r, i, 0), NULL, 10);
+		struct dbparam u[] = {
+			P_INT((long long)now + lease_s), P_STR(pc),
+			P_INT((long long)now), P_INT(id), P_INT(facility),
+		};
+
+		if (db_exec(db, sql_lease, u, 5, NULL, NULL, err) != 0)
+			return -1;
+		json_array_append_new(out, command_json(&r, i));
+	}
+	return 0;
+}
+
+int cmdqueue_poll(struct db *db, struct arena *arena, long long facility,
+		  const char *pc, time_t now, long long lease_s, int max,
+		  json_t *out, struct err *err)
+{
+	struct dbparam q[] = { P_INT(facility), P_INT((long long)now) };
+	struct dbres r;
+
+	if (max < 1 || max > CMDQUEUE_POLL_MAX)
+		max = CMDQUEUE_POLL_MAX;
+	/* The hot path: nothing due costs this one statement. */
+	if (db_query(db, sql_due_peek, q, 2, arena, &r, err) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	if (db_begin(db, err) != 0)
+		return -1;
+	if (poll_locked(db, arena, facility, pc, now, lease_s, max, out, err) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db, err);
+}
+
+int cmdqueue_ack(struct db *db, struct arena *arena, long long facility,
+		 const char *pc, long long id, int failed, const char *result,
+		 time_t now, int *settled, const char **status,
+		 struct err *err)
+{
+	const char *st = failed ? "failed" : "done";
+	struct dbparam u[] = {
+		P_STR(st), result ? P_STR(result) : P_NULL, P_STR(pc),
+		P_INT((long long)now), P_INT(id), P_INT(facility),
+	};
+	struct dbparam q[] = { P_INT(id), P_INT(facility) };
+	unsigned long long n = 0;
+	struct dbres r;
+
+	if (db_exec(db, sql_settle, u, 6, &n, NULL, err) != 0)
+		return -1;
+	*settled = n == 1;
+	*status = st;
+	if (n == 1)
+		return 0;
+	if (db_query(db, sql_status, q, 2, arena, &r, err) != 0)
+		return -1;
+	if (r.nrows == 0)
+		return err_set(err, E_NOT_FOUND, "no command %lld", id);
+	*status = dbres_get(&r, 0, 0);
+	return 0;
+}

@@ -1,0 +1,156 @@
+/* h_audit — the admin's audit views of /api/portal (PROTOCOL.md §5):
+ * AUDIT.ACTIVITY, AUDIT.REQUESTS and SYNC.LOG (AUDIT.LOGINS is in
+ * h_users.c). Newest first, scoped to the caller's facility, `limit`
+ * 100 by default. Reading the audit trail is itself an action an admin
+ * could be asked about, so each view is written to the activity log
+ * (timer-driven refreshes excepted). */
+#include <stdlib.h>
+#include "actlog.h"
+#include "ctx.h"
+#include "handlers.h"
+#include "portal_items.h"
+
+#define AUDIT_LIMIT_DEFAULT 100
+
+static const char sql_activity[] =
+	"SELECT ts, user_name, module, action, target, detail, address"
+	" FROM activity_log WHERE facility_id = ?"
+	" AND (? IS NULL OR user_name = ?) AND ts >= FROM_UNIXTIME(?)"
+	" ORDER BY id DESC LIMIT ?";
+
+static const char sql_requests[] =
+	"SELECT ts, request_id, endpoint, verb, params, user_name, pc_id,"
+	" address, status, code, duration_us FROM request_log"
+	" WHERE facility_id = ? AND ts >= FROM_UNIXTIME(?)"
+	" ORDER BY id DESC LIMIT ?";
+
+static const char sql_syncs[] =
+	"SELECT ts, pc_id, kind, sync_date, status, message, trace, version"
+	" FROM sync_log WHERE facility_id = ? ORDER BY id DESC LIMIT ?";
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static long long limit_of(const struct call *call)
+{
+	const struct argval *l = call_arg(call, "limit");
+
+	return l->present ? l->n : AUDIT_LIMIT_DEFAULT;
+}
+
+static long long from_of(const struct call *call)
+{
+	const struct argval *f = call_arg(call, "from");
+
+	return f->present ? f->n : 0;
+}
+
+static int viewed(struct ctx *ctx, const char *what, struct err *err)
+{
+	if (ctx->background)
+		return 0;
+	return actlog_write(ctx, "audit", what, NULL, NULL, err);
+}
+
+static json_t *list(json_t *data, const char *key)
+{
+	json_t *a = json_array();
+
+	json_object_set_new(data, key, a);
+	return a;
+}
+
+HANDLER(h_audit_activity)
+{
+	const struct argval *user = call_arg(call, "user");
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id),
+		user->present ? P_STR(user->s) : P_NULL,
+		user->present ? P_STR(user->s) : P_NULL,
+		P_INT(from_of(call)), P_INT(limit_of(call)),
+	};
+	json_t *events = list(data, "events");
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_activity, p, 5, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(events, json_pack(
+			"{s:o,s:o,s:s,s:s,s:o,s:o,s:s}",
+			"ts", portal_ts(dbres_get(&r, i, 0)),
+			"user", str_or_null(dbres_get(&r, i, 1)),
+			"module", dbres_get(&r, i, 2),
+			"action", dbres_get(&r, i, 3),
+			"target", str_or_null(dbres_get(&r, i, 4)),
+			"detail", str_or_null(dbres_get(&r, i, 5)),
+			"address", dbres_get(&r, i, 6)));
+	return viewed(ctx, "audit.activity", err);
+}
+
+/* The logged parameters are JSON text; shown as an object when they
+ * parse, else as the text itself. */
+static json_t *params_json(const char *text)
+{
+	json_t *j;
+
+	if (!text)
+		return json_null();
+	j = json_loads(text, JSON_DECODE_ANY, NULL);
+	return j ? j : json_string(text);
+}
+
+static json_t *request_item(const struct dbres *r, size_t i)
+{
+	return json_pack("{s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:I}",
+			 "ts", portal_ts(dbres_get(r, i, 0)),
+			 "request", dbres_get(r, i, 1),
+			 "endpoint", dbres_get(r, i, 2),
+			 "verb", str_or_null(dbres_get(r, i, 3)),
+			 "params", params_json(dbres_get(r, i, 4)),
+			 "user", str_or_null(dbres_get(r, i, 5)),
+			 "pc", str_or_null(dbres_get(r, i, 6)),
+			 "address", dbres_get(r, i, 7),
+			 "status", (json_int_t)atoll(dbres_get(r, i, 8)),
+			 "code", str_or_null(dbres_get(r, i, 9)),
+			 "duration_us", (json_int_t)atoll(dbres_get(r, i, 10)));
+}
+
+HANDLER(h_audit_requests)
+{
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id), P_INT(from_of(call)),
+		P_INT(limit_of(call)),
+	};
+	json_t *requests = list(data, "requests");
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_requests, p, 3, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(requests, request_item(&r, i));
+	return viewed(ctx, "audit.requests", err);
+}
+
+HANDLER(h_sync_log)
+{
+	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(limit_of(call)) };
+	json_t *syncs = list(data, "syncs");
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_syncs, p, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(syncs, json_pack(
+			"{s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
+			"ts", portal_ts(dbres_get(&r, i, 0)),
+			"pc", dbres_get(&r, i, 1),
+			"kind", dbres_get(&r, i, 2),
+			"date", str_or_null(dbres_get(&r, i, 3)),
+			"status", str_or_null(dbres_get(&r, i, 4)),
+			"message", str_or_null(dbres_get(&r, i, 5)),
+			"trace", str_or_null(dbres_get(&r, i, 6)),
+			"version", str_or_null(dbres_get(&r, i, 7))));
+	return viewed(ctx, "sync.log", err);
+}

@@ -1,0 +1,136 @@
+/* h_portal — the reading verbs of /api/portal (PROTOCOL.md §5):
+ * DASHBOARD, DEVICE.LIST, READINGS, QUEUE.LIST, ALARM.LIST, COMMAND.LIST,
+ * COMMAND.GET. All read only the caller's facility: another facility's
+ * device or command is NOT_FOUND.
+ *
+ * Reads are not written to the activity log: the portal refreshes them on
+ * a timer, they show no patient data, and the request log already records
+ * each one with its user. The actions (h_commands.c) and the audit views
+ * (h_audit.c) are logged. */
+#include <stdlib.h>
+#include "ctx.h"
+#include "handlers.h"
+#include "portal_items.h"
+
+#define READINGS_LIMIT_DEFAULT 1000
+#define COMMANDS_LIMIT_DEFAULT 100
+#define DASHBOARD_COMMANDS 20
+
+static const char sql_device[] =
+	"SELECT id, unit, kind FROM devices WHERE facility_id = ? AND ext_id = ?";
+
+static const char sql_readings[] =
+	"SELECT ts, value FROM readings WHERE device_id = ?"
+	" AND ts >= FROM_UNIXTIME(?) AND (? = 0 OR ts <= FROM_UNIXTIME(?))"
+	" ORDER BY ts DESC LIMIT ?";
+
+/* Adds a new array under key to data and returns it (data owns it). */
+static json_t *list(json_t *data, const char *key)
+{
+	json_t *a = json_array();
+
+	json_object_set_new(data, key, a);
+	return a;
+}
+
+HANDLER(h_dashboard)
+{
+	(void)call;
+	if (portal_queues(ctx, list(data, "queues"), err) != 0 ||
+	    portal_alarms(ctx, 1, list(data, "alarms"), err) != 0 ||
+	    portal_devices(ctx, list(data, "devices"), err) != 0)
+		return -1;
+	return portal_commands(ctx, "open", DASHBOARD_COMMANDS,
+			       list(data, "commands"), err);
+}
+
+HANDLER(h_device_list)
+{
+	(void)call;
+	return portal_devices(ctx, list(data, "devices"), err);
+}
+
+HANDLER(h_queue_list)
+{
+	(void)call;
+	return portal_queues(ctx, list(data, "queues"), err);
+}
+
+HANDLER(h_alarm_list)
+{
+	const struct argval *st = call_arg(call, "status");
+	/* status is active (index 0, the default) or all */
+	int active_only = !st->present || st->n == 0;
+
+	return portal_alarms(ctx, active_only, list(data, "alarms"), err);
+}
+
+static int readings_rows(struct ctx *ctx, const struct call *call,
+			 long long device_id, json_t *out, struct err *err)
+{
+	const struct argval *from = call_arg(call, "from");
+	const struct argval *to = call_arg(call, "to");
+	const struct argval *limit = call_arg(call, "limit");
+	long long t = to->present ? to->n : 0;
+	struct dbparam p[] = {
+		P_INT(device_id), P_INT(from->present ? from->n : 0),
+		P_INT(t), P_INT(t),
+		P_INT(limit->present ? limit->n : READINGS_LIMIT_DEFAULT),
+	};
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_readings, p, 5, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(out, json_pack("{s:o,s:f}",
+			"ts", portal_ts(dbres_get(&r, i, 0)),
+			"value", strtod(dbres_get(&r, i, 1), NULL)));
+	return 0;
+}
+
+HANDLER(h_readings)
+{
+	const struct argval *dev = call_arg(call, "device");
+	struct dbparam p[] = { P_INT(ctx->facility_id), P_STRN(dev->s, dev->len) };
+	double lo, hi;
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_device, p, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	if (r.nrows != 1)
+		return err_set(err, E_NOT_FOUND, "no device '%s' in this facility",
+			       dev->s);
+	json_object_set_new(data, "device", json_string(dev->s));
+	json_object_set_new(data, "unit", json_string(dbres_get(&r, 0, 1)));
+	json_object_set_new(data, "range",
+		portal_range(dbres_get(&r, 0, 2), dbres_get(&r, 0, 1), &lo, &hi)
+		? json_pack("{s:f,s:f}", "min", lo, "max", hi) : json_null());
+	return readings_rows(ctx, call, atoll(dbres_get(&r, 0, 0)),
+			     list(data, "readings"), err);
+}
+
+HANDLER(h_command_list)
+{
+	static const char *const states[] = {
+		"pending", "delivered", "done", "failed", NULL };
+	const struct argval *st = call_arg(call, "status");
+	const struct argval *limit = call_arg(call, "limit");
+	const char *status = NULL;
+
+	if (st->present && st->n < 4)
+		status = states[st->n];
+	return portal_commands(ctx, status,
+			       limit->present ? limit->n : COMMANDS_LIMIT_DEFAULT,
+			       list(data, "commands"), err);
+}
+
+HANDLER(h_command_get)
+{
+	json_t *c = portal_command(ctx, call_arg(call, "id")->n, err);
+
+	if (!c)
+		return -1;
+	json_object_update(data, c);
+	json_decref(c);
+	return 0;
+}

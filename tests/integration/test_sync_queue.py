@@ -1,0 +1,240 @@
+"""PC sync, the command queue and the daily sync (PROTOCOL.md §6) through
+nginx: leases and redelivery after expiry, ack once, never another
+facility's commands, and the daily-sync race between PCs.
+
+Leases are shortened in the stack's configuration ([sync] lease_s and
+daily_lease_s). When the stack was started without them, this module adds
+them and restarts the sync pool (the workers read the configuration at
+start) through tools/stack.py, which starts only what is missing."""
+import configparser
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import PYTHON, REPO, api, create_facility
+
+LEASE_S, DAILY_LEASE_S = 2, 3
+
+
+def sync(key, body, pc="PC-1"):
+    return api("/api/sync", body, {"Authorization": f"Bearer {key}",
+                                   "Infosys-PC": pc})
+
+
+def sql(stack, text):
+    r = subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "sql",
+                        "--var", str(stack.var)], input=text, text=True,
+                       capture_output=True, check=True)
+    return [line.split("\t") for line in r.stdout.splitlines()[1:]]
+
+
+def restart_sync_pool(stack):
+    pidfile = Path(stack.var) / "run" / "sync.pid"
+    pid = int(pidfile.read_text().split()[0])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (Path(stack.var) / "run" / "sync.sock").unlink(missing_ok=True)
+    subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "up", "--var",
+                    str(stack.var), "--port", str(stack.port), "--bin",
+                    str(stack.bin)], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def leases(stack):
+    """(lease_s, daily_lease_s) the stack's sync workers use."""
+    conf = configparser.ConfigParser(strict=False)
+    conf.read(stack.conf)
+    if conf.has_option("sync", "lease_s") and \
+            conf.has_option("sync", "daily_lease_s"):
+        return conf.getint("sync", "lease_s"), \
+            conf.getint("sync", "daily_lease_s")
+    text = Path(stack.conf).read_text()
+    Path(stack.conf).write_text(text + f"\n[sync]\nlease_s = {LEASE_S}\n"
+                                f"daily_lease_s = {DAILY_LEASE_S}\n")
+    restart_sync_pool(stack)
+    return LEASE_S, DAILY_LEASE_S
+
+
+def new_facility(stack):
+    code = "Q" + uuid.uuid4().hex[:10].upper()
+    key = create_facility(code, "Command queue test")
+    fid = sql(stack, f"SELECT id FROM facilities WHERE code = '{code}'")[0][0]
+    return int(fid), key
+
+
+def queue(stack, fid, line, issuer="alice"):
+    """Test-only: what a portal verb will do, straight into the table."""
+    escaped = line.replace("\\", "\\\\").replace("'", "\\'")
+    rows = sql(stack, "INSERT INTO commands (facility_id, line, issuer, "
+                      f"created_at) VALUES ({fid}, '{escaped}', '{issuer}', "
+                      "UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")
+    return int(rows[0][0])
+
+
+def poll(key, pc="PC-1", max_=None):
+    status, _, reply = sync(key, "COMMAND.POLL" + (f" max={max_}" if max_ else ""),
+                            pc)
+    assert status == 200, reply
+    return reply["data"]["commands"]
+
+
+def test_empty_poll(stack, leases):
+    _, key = new_facility(stack)
+    assert poll(key) == []
+
+
+def test_poll_leases_then_redelivers(stack, leases):
+    lease_s, _ = leases
+    fid, key = new_facility(stack)
+    cid = queue(stack, fid, 'MESSAGE.POST board=B1 text="Staff meeting 15:30"')
+    got = poll(key, "PC-1")
+    assert [c["id"] for c in got] == [cid]
+    assert got[0]["command"] == 'MESSAGE.POST board=B1 text="Staff meeting 15:30"'
+    assert got[0]["issuer"] == "alice" and got[0]["created"].endswith("Z")
+    # Leased: neither this PC nor another gets it again within the lease.
+    assert poll(key, "PC-1") == [] and poll(key, "PC-2") == []
+    time.sleep(lease_s + 1.2)
+    again = poll(key, "PC-2")
+    assert [c["id"] for c in again] == [cid]
+    row = sql(stack, f"SELECT status, lease_pc, deliveries FROM commands WHERE id = {cid}")
+    assert row == [["delivered", "PC-2", "2"]]
+
+
+def test_ack_once(stack, leases):
+    fid, key = new_facility(stack)
+    cid = queue(stack, fid, "REPORT.REQUEST kind=inventory")
+    poll(key)
+    status, _, first = sync(key, f'COMMAND.ACK id={cid} status=done result="written 12.dat"')
+    assert status == 200 and first["data"] == {"id": cid, "status": "done",
+                                               "settled": True}
+    status, _, second = sync(key, f"COMMAND.ACK id={cid} status=failed")
+    assert status == 200 and second["data"]["settled"] is False
+    assert second["data"]["status"] == "done"
+    assert sql(stack, f"SELECT status, result FROM commands WHERE id = {cid}") == \
+        [["done", "written 12.dat"]]
+
+
+def test_settled_never_redelivered(stack, leases):
+    lease_s, _ = leases
+    fid, key = new_facility(stack)
+    cid = queue(stack, fid, "ATTENDANCE.CLOCK action=in")
+    poll(key)
+    assert sync(key, f"COMMAND.ACK id={cid} status=done")[0] == 200
+    time.sleep(lease_s + 1.2)
+    assert poll(key) == []
+
+
+def test_poll_order_and_max(stack, leases):
+    fid, key = new_facility(stack)
+    ids = [queue(stack, fid, f"REPORT.REQUEST kind=temperature") for _ in range(5)]
+    first = poll(key, max_=2)
+    rest = poll(key, "PC-2")
+    assert [c["id"] for c in first] == ids[:2]
+    assert [c["id"] for c in rest] == ids[2:]
+
+
+def test_two_pcs_never_share_a_command(stack, leases):
+    fid, key = new_facility(stack)
+    ids = {queue(stack, fid, "REPORT.REQUEST kind=inventory") for _ in range(30)}
+    got = {"PC-A": [], "PC-B": []}
+
+    def worker(pc):
+        for _ in range(10):
+            got[pc] += [c["id"] for c in poll(key, pc, max_=3)]
+
+    threads = [threading.Thread(target=worker, args=(pc,)) for pc in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    a, b = set(got["PC-A"]), set(got["PC-B"])
+    assert not a & b
+    assert a | b == ids
+    assert len(got["PC-A"]) + len(got["PC-B"]) == 30
+
+
+def test_other_facility_commands_invisible(stack, leases):
+    fid, key = new_facility(stack)
+    _, other = new_facility(stack)
+    cid = queue(stack, fid, "MESSAGE.POST board=B2 text=ours")
+    assert poll(other) == []
+    status, _, reply = sync(other, f"COMMAND.ACK id={cid} status=done")
+    assert status == 404 and reply["error"]["code"] == "NOT_FOUND"
+    assert [c["id"] for c in poll(key)] == [cid]
+
+
+def test_ack_unknown_command(stack, leases):
+    _, key = new_facility(stack)
+    status, _, reply = sync(key, "COMMAND.ACK id=999999999 status=done")
+    assert status == 404
+
+
+def claim(key, date, pc):
+    return sync(key, f"DAILYSYNC.CLAIM date={date}", pc)
+
+
+def test_daily_race_one_winner(stack, leases):
+    _, key = new_facility(stack)
+    results = {}
+    barrier = threading.Barrier(8)
+
+    def worker(pc):
+        barrier.wait()
+        results[pc] = claim(key, "2026-01-15", pc)
+
+    threads = [threading.Thread(target=worker, args=(f"PC-{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [pc for pc, r in results.items() if r[0] == 200]
+    assert len(winners) == 1, results
+    for pc, (status, _, reply) in results.items():
+        if pc != winners[0]:
+            assert status == 409 and reply["error"]["code"] == "CONFLICT"
+            assert winners[0] in reply["error"]["message"]
+    # The winner's retry is still a win.
+    assert claim(key, "2026-01-15", winners[0])[2]["data"]["claimed"] is True
+
+
+def test_daily_takeover_after_lapsed_lease(stack, leases):
+    _, daily_lease_s = leases
+    _, key = new_facility(stack)
+    assert claim(key, "2026-02-01", "PC-1")[0] == 200
+    assert claim(key, "2026-02-01", "PC-2")[0] == 409
+    time.sleep(daily_lease_s + 1.2)
+    status, _, reply = claim(key, "2026-02-01", "PC-2")
+    assert status == 200 and reply["data"]["takeover"] is True
+    # The first winner lost the date: its late report is refused.
+    status, _, reply = sync(key, "DAILYSYNC.REPORT date=2026-02-01 status=ok", "PC-1")
+    assert status == 409
+    assert sync(key, "DAILYSYNC.REPORT date=2026-02-01 status=ok", "PC-2")[0] == 200
+
+
+def test_daily_reported_is_not_taken_over(stack, leases):
+    _, daily_lease_s = leases
+    fid, key = new_facility(stack)
+    assert claim(key, "2026-03-01", "PC-1")[0] == 200
+    status, _, reply = sync(key, 'DAILYSYNC.REPORT date=2026-03-01 status=error '
+                                 'errors="Step 3 upload failed, 2 retries"', "PC-1")
+    assert status == 200 and reply["data"]["recorded"] is True
+    time.sleep(daily_lease_s + 1.2)
+    assert claim(key, "2026-03-01", "PC-2")[0] == 409
+    rows = sql(stack, "SELECT kind, sync_date, status, message FROM sync_log "
+                      f"WHERE facility_id = {fid}")
+    assert rows == [["daily", "2026-03-01", "error",
+                     "Step 3 upload failed, 2 retries"]]
+
+
+def test_daily_report_unclaimed(stack, leases):
+    _, key = new_facility(stack)
+    status, _, reply = sync(key, "DAILYSYNC.REPORT date=2026-04-01 status=ok")
+    assert status == 404

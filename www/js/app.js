@@ -1,0 +1,171 @@
+// app — the portal's shell: who is signed in, which view shows, the idle
+// countdown, and the sign-in, password and two-step set-up views.
+import { auth, setHooks } from './proto.js';
+import { $, $$, say, values } from './dom.js';
+import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
+import { dashboardShow, dashboardHide } from './dashboard.js';
+import { commandsShow, commandsInit } from './commands.js';
+import { adminShow, adminInit } from './admin.js';
+import { enrollInit } from './enroll.js';
+
+const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin'];
+const ERR = {
+  AUTH_FAILED: 'The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.',
+  THROTTLED: 'Too many failed sign-ins from this device. Wait 15 minutes and try again.',
+  MFA_REQUIRED: 'Enter the one-time code from your authenticator app.',
+};
+let session = null;
+
+export function current() { return session; }
+
+function show(name) {
+  for (const v of VIEWS) $('#view-' + v).hidden = v !== name;
+  for (const a of $$('#nav a')) {
+    if (a.dataset.view === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (name !== 'dashboard') dashboardHide();
+  document.title = $('#view-' + name + ' h1').textContent + ' · Infosys portal';
+  $('#main').focus();
+}
+
+function route() {
+  if (!session) return show('signin');
+  if (session.must_change_password) return show('password');
+  if (session.mfa_enroll_required) return show('enroll');
+  let view = location.hash.slice(1) || 'dashboard';
+  if (!['dashboard', 'commands', 'admin'].includes(view)) view = 'dashboard';
+  if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
+  show(view);
+  if (view === 'dashboard') dashboardShow();
+  if (view === 'commands') commandsShow();
+  if (view === 'admin') adminShow();
+}
+
+function signedIn(data) {
+  session = data;
+  $('#who').textContent = `${data.user} · ${data.facility}`;
+  $('#who').hidden = false;
+  $('#nav').hidden = false;
+  $('#nav-admin').hidden = data.role !== 'admin';
+  idleStart(data.idle_remaining_s, data.idle_timeout_s, () => signedOut('idle'));
+  route();
+}
+
+// Back to the sign-in page; why says what to tell the user.
+async function signedOut(why) {
+  const wasIn = !!session;
+  session = null;
+  idleStop();
+  dashboardHide();
+  $('#who').hidden = true;
+  $('#nav').hidden = true;
+  if (why === 'idle' || why === 'SESSION_EXPIRED') {
+    const min = Math.round(idleTimeout() / 60);
+    say($('#signin-notice'), `You were signed out after ${min} minute${min === 1 ? '' : 's'} without activity. Sign in again to continue.`, 'warn');
+  } else if (why === 'logout') {
+    say($('#signin-notice'), 'You are signed out.', 'info');
+  } else if (wasIn) {
+    say($('#signin-notice'), 'Your session has ended. Sign in again to continue.', 'warn');
+  }
+  if (why !== 'SESSION_EXPIRED' && why !== 'AUTH_REQUIRED') {
+    await auth('LOGOUT', {}, { background: true, quietAuth: true });
+  }
+  history.replaceState(null, '', location.pathname);
+  show('signin');
+}
+
+async function loadSession(extra = {}) {
+  const r = await auth('SESSION', {}, { quietAuth: true });
+  if (!r.ok) return false;
+  signedIn({ ...r.data, idle_timeout_s: extra.idle_timeout_s ?? r.data.idle_remaining_s });
+  return true;
+}
+
+async function onSignin(ev) {
+  ev.preventDefault();
+  const f = values(ev.target);
+  const msg = $('#signin-msg');
+  if (!f.facility || !f.user || !f.password) {
+    return say(msg, 'Enter the facility code, your user name and your password.', 'error');
+  }
+  say(msg, 'Signing in…');
+  const otpShown = !$('#si-otp-field').hidden;
+  const r = await auth('LOGIN', { facility: f.facility, user: f.user,
+    password: f.password, otp: otpShown ? f.otp : '' }, { quietAuth: true });
+  if (r.ok) {
+    ev.target.reset();
+    $('#si-otp-field').hidden = true;
+    say(msg, '');
+    say($('#signin-notice'), '');
+    const ok = await loadSession({ idle_timeout_s: r.data.idle_timeout_s });
+    if (!ok) say(msg, 'Signed in, but the session could not be read. Try again.', 'error');
+    return;
+  }
+  const code = r.error && r.error.code;
+  if (code === 'MFA_REQUIRED') {
+    $('#si-otp-field').hidden = false;
+    $('#si-otp').focus();
+    return say(msg, otpShown ? 'That code was not accepted. Enter the current code.' : ERR.MFA_REQUIRED, otpShown ? 'error' : 'info');
+  }
+  $('#si-password').value = '';
+  $('#si-password').focus();
+  say(msg, ERR[code] || (r.error && r.error.message) || 'Sign-in failed.', 'error');
+}
+
+async function onPasswordChange(ev) {
+  ev.preventDefault();
+  const f = values(ev.target);
+  const msg = $('#password-msg');
+  if (!f.current || !f.new) return say(msg, 'Fill in both passwords.', 'error');
+  if (f.new !== f.confirm) return say(msg, 'The two new passwords differ.', 'error');
+  const r = await auth('PASSWORD.CHANGE', { current: f.current, new: f.new });
+  if (!r.ok) {
+    const code = r.error && r.error.code;
+    return say(msg, code === 'AUTH_FAILED' ? 'The current password is not right.'
+      : (r.error.message || 'The password was not changed.'), 'error');
+  }
+  ev.target.reset();
+  say(msg, '');
+  session.must_change_password = false;
+  say($('#dash-msg'), 'Your password was changed.', 'ok');
+  await loadSession({ idle_timeout_s: session.idle_timeout_s });
+}
+
+const RECOVER_MSG = 'If the details match an account with a recovery e-mail address, a message is on its way. It can take a few minutes.';
+
+async function onRecover(ev, verb, msgSel) {
+  ev.preventDefault();
+  const f = values(ev.target);
+  const r = await auth(verb, f, { quietAuth: true });
+  const code = r.error && r.error.code;
+  if (r.ok) {
+    ev.target.reset();
+    say($(msgSel), verb === 'PASSWORD.RESET' ? 'Your password was set. Sign in with it now.' : RECOVER_MSG, 'ok');
+  } else if (code === 'BAD_COMMAND') {
+    say($(msgSel), 'This is not available here yet. Ask your facility admin.', 'error');
+  } else {
+    say($(msgSel), (r.error && r.error.message) || 'That did not work.', 'error');
+  }
+}
+
+function init() {
+  setHooks({
+    activity: () => idleTouch(),
+    authLost: (code) => { if (session) signedOut(code); },
+  });
+  $('#signin-form').addEventListener('submit', onSignin);
+  $('#password-form').addEventListener('submit', onPasswordChange);
+  $('#forgot-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET.REQUEST', '#forgot-pw-msg'));
+  $('#reset-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET', '#forgot-pw-msg'));
+  $('#forgot-user-form').addEventListener('submit', (e) => onRecover(e, 'USERNAME.RECOVER', '#forgot-user-msg'));
+  $('#signout').addEventListener('click', () => signedOut('logout'));
+  $('#idle-stay').addEventListener('click', () => auth('SESSION'));
+  window.addEventListener('hashchange', () => { if (session) route(); });
+  commandsInit();
+  adminInit();
+  enrollInit(() => { session.mfa_enroll_required = false; loadSession({ idle_timeout_s: session.idle_timeout_s }); });
+  loadSession().then((ok) => { if (!ok) show('signin'); });
+}
+
+init();
