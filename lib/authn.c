@@ -8,10 +8,19 @@
 static const char sql_facility_by_key[] =
 	"SELECT id, code FROM facilities WHERE sync_key_hash = ? AND active = 1";
 
-int authn_sync_key(struct ctx *ctx, struct err *err)
+/* The same look-up with the command queue's "is anything due" beside it;
+ * the EXISTS walks the (facility_id, due_at) index only. */
+static const char sql_facility_by_key_due[] =
+	"SELECT f.id, f.code, EXISTS (SELECT 1 FROM commands c"
+	" WHERE c.facility_id = f.id AND c.due_at <= ?)"
+	" FROM facilities f WHERE f.sync_key_hash = ? AND f.active = 1";
+
+/* Runs sql (key hash as its last parameter, now before it when it has
+ * two) and sets the caller; res keeps the row for extra columns. */
+static int key_lookup(struct ctx *ctx, const char *sql, int with_now,
+		      struct dbres *res, struct err *err)
 {
 	char hash[SHA256_HEX_LEN + 1];
-	struct dbres res;
 	const char *key = ctx->sync_key;
 
 	if (!ctx->pc_id || value_is_id(ctx->pc_id, strlen(ctx->pc_id)) != 0)
@@ -21,14 +30,33 @@ int authn_sync_key(struct ctx *ctx, struct err *err)
 	if (!key || strlen(key) != TOKEN_B64_LEN)
 		return err_set(err, E_AUTH_REQUIRED, "a valid sync key is required");
 	token_sha256_hex(key, TOKEN_B64_LEN, hash);
-	struct dbparam p[] = { P_STRN(hash, SHA256_HEX_LEN) };
-	if (db_query(ctx->db, sql_facility_by_key, p, 1, ctx->arena, &res, err) != 0)
+	struct dbparam p[] = { P_INT((long long)ctx->now),
+			       P_STRN(hash, SHA256_HEX_LEN) };
+	if (db_query(ctx->db, sql, p + !with_now, 1 + (with_now != 0),
+		     ctx->arena, res, err) != 0)
 		return -1;
-	if (res.nrows != 1)
+	if (res->nrows != 1)
 		return err_set(err, E_AUTH_REQUIRED, "a valid sync key is required");
-	ctx->facility_id = strtoll(dbres_get(&res, 0, 0), NULL, 10);
-	ctx->facility_code = dbres_get(&res, 0, 1);
+	ctx->facility_id = strtoll(dbres_get(res, 0, 0), NULL, 10);
+	ctx->facility_code = dbres_get(res, 0, 1);
 	ctx->role = ROLE_PC;
+	return 0;
+}
+
+int authn_sync_key(struct ctx *ctx, struct err *err)
+{
+	struct dbres res;
+
+	return key_lookup(ctx, sql_facility_by_key, 0, &res, err);
+}
+
+int authn_sync_key_due(struct ctx *ctx, int *due, struct err *err)
+{
+	struct dbres res;
+
+	if (key_lookup(ctx, sql_facility_by_key_due, 1, &res, err) != 0)
+		return -1;
+	*due = strcmp(dbres_get(&res, 0, 2), "0") != 0;
 	return 0;
 }
 

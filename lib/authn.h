@@ -19,4 +19,9 @@ int authn_check(struct ctx *ctx, const struct verb *v, struct err *err);
  * a missing or malformed Infosys-PC header. */
 int authn_sync_key(struct ctx *ctx, struct err *err);
 
+/* authn_sync_key with the command queue's "is anything due for this
+ * facility now" answered by the same statement (*due 0 or 1): the empty
+ * COMMAND.POLL, the hottest request there is, costs one statement. */
+int authn_sync_key_due(struct ctx *ctx, int *due, struct err *err);
+
 #endif

@@ -102,13 +102,20 @@ int cmdqueue_poll(struct db *db, struct arena *arena, long long facility,
 	struct dbparam q[] = { P_INT(facility), P_INT((long long)now) };
 	struct dbres r;
 
-	if (max < 1 || max > CMDQUEUE_POLL_MAX)
-		max = CMDQUEUE_POLL_MAX;
-	/* The hot path: nothing due costs this one statement. */
+	/* Nothing due costs this one statement. */
 	if (db_query(db, sql_due_peek, q, 2, arena, &r, err) != 0)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
+	return cmdqueue_take(db, arena, facility, pc, now, lease_s, max, out, err);
+}
+
+int cmdqueue_take(struct db *db, struct arena *arena, long long facility,
+		  const char *pc, time_t now, long long lease_s, int max,
+		  json_t *out, struct err *err)
+{
+	if (max < 1 || max > CMDQUEUE_POLL_MAX)
+		max = CMDQUEUE_POLL_MAX;
 	if (db_begin(db, err) != 0)
 		return -1;
 	if (poll_locked(db, arena, facility, pc, now, lease_s, max, out, err) != 0) {

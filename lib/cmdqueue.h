@@ -31,6 +31,12 @@ int cmdqueue_poll(struct db *db, struct arena *arena, long long facility,
 		  const char *pc, time_t now, long long lease_s, int max,
 		  json_t *out, struct err *err);
 
+/* cmdqueue_poll without its look-up, for a caller that already knows
+ * something is due (authn_sync_key_due). */
+int cmdqueue_take(struct db *db, struct arena *arena, long long facility,
+		  const char *pc, time_t now, long long lease_s, int max,
+		  json_t *out, struct err *err);
+
 /* Settles command id of facility as done (failed = 0) or failed, with an
  * optional result. *settled is 1 when this call settled it, 0 when it was
  * settled before (then *status, in the arena, is how). NOT_FOUND when the

@@ -37,6 +37,9 @@ struct ctx {
 	/* what the transport should do */
 	const char *set_cookie;		/* a Set-Cookie header value */
 	int retry_after;		/* seconds; 0: none */
+	/* Set by a handler whose success changed nothing and decided nothing
+	 * (an empty poll): a one-line request so marked is not logged. */
+	int quiet;
 };
 
 #endif

@@ -9,6 +9,7 @@
  * their own modules (cmdqueue.c, dailysync.c). */
 #include <string.h>
 #include "cmdqueue.h"
+#include "authn.h"
 #include "ctx.h"
 #include "dailysync.h"
 #include "handlers.h"
@@ -198,17 +199,30 @@ static long long conf_int(const struct ctx *ctx, const char *key,
 HANDLER(h_command_poll)
 {
 	const struct argval *max = call_arg(call, "max");
+	long long lease = conf_int(ctx, "lease_s", CMDQUEUE_LEASE_S, 1);
+	int n = max->present ? (int)max->n : CMDQUEUE_POLL_MAX;
 	json_t *list = json_array();
+	int due, rc;
 
-	if (cmdqueue_poll(ctx->db, ctx->arena, ctx->facility_id, ctx->pc_id,
-			  ctx->now, conf_int(ctx, "lease_s", CMDQUEUE_LEASE_S, 1),
-			  max->present ? (int)max->n : CMDQUEUE_POLL_MAX, list,
-			  err) != 0) {
-		json_decref(list);
-		return -1;
-	}
 	json_object_set_new(data, "commands", list);
-	return 0;
+	/* Alone in its request, the poll proves the key itself (VF_SELF_AUTH)
+	 * and learns in the same statement whether anything is due. */
+	if (ctx->role != ROLE_PC) {
+		if (authn_sync_key_due(ctx, &due, err) != 0)
+			return -1;
+		if (!due) {
+			ctx->quiet = 1;
+			return 0;
+		}
+		rc = cmdqueue_take(ctx->db, ctx->arena, ctx->facility_id,
+				   ctx->pc_id, ctx->now, lease, n, list, err);
+	} else {
+		rc = cmdqueue_poll(ctx->db, ctx->arena, ctx->facility_id,
+				   ctx->pc_id, ctx->now, lease, n, list, err);
+	}
+	if (rc == 0 && json_array_size(list) == 0)
+		ctx->quiet = 1;
+	return rc;
 }
 
 HANDLER(h_command_ack)

@@ -191,7 +191,8 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */
 	FCGX_Finish_r(req);
-	reqlog_write(&ctx, &r, elapsed_us(&t0));
+	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
+		reqlog_write(&ctx, &r, elapsed_us(&t0));
 	json_decref(r.reply);
 	json_decref(r.params);
 	arena_reset(w->arena);

@@ -76,6 +76,12 @@ struct ctx;
 typedef int (*verb_handler)(struct ctx *ctx, const struct call *call,
 			    json_t *data, struct err *err);
 
+/* Verb flags. */
+/* On a one-line request the handler proves the caller itself, in its first
+ * statement (the hot COMMAND.POLL fuses the key check with its look-up);
+ * in a batch the pipeline has done it already and ctx->role is set. */
+#define VF_SELF_AUTH 1u
+
 struct verb {
 	const char *name;
 	enum program program;
@@ -84,6 +90,7 @@ struct verb {
 	int nargs;
 	verb_handler handler;
 	const char *summary;
+	unsigned flags;		/* VF_* */
 };
 
 extern const struct verb verb_table[];

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """The test runner behind `make test`: unit tests, then integration tests
-through nginx against a fresh private stack; one summary line at the end.
+through nginx against a fresh private stack, then the browser tests
+(tests/browser, headless Chromium) against the same stack; one summary
+line at the end.
 
     run_tests.py --bin BINDIR --build BUILDDIR --var DIR --port N [--sanitize]
 
@@ -103,13 +105,57 @@ def sanitizer_reports(log_dir):
 
 
 def run_integration(args):
+    """(passed, failed) of the integration tests and of the browser tests,
+    both against one stack."""
     var = Path(args.var).resolve()
     print(f"== integration tests (stack in {var}, port {args.port})")
-    passed, failed = run_pytest(args, var)
+    (passed, failed), browser = run_pytest(args, var)
     bad = sanitizer_reports(var / "log")
     if bad:
         print(f"  FastCGI logs with sanitizer reports: {bad} (each a failure)")
-    return passed, failed + bad
+    return (passed, failed + bad), browser
+
+
+BROWSER_DIR = REPO / "tests" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+TAP_COUNT = re.compile(r"^# (pass|fail|cancelled) (\d+)$")
+
+
+def run_browser(args, env):
+    """(passed, failed) of tests/browser (node --test): npm ci, then the
+    tests in Debian's headless Chromium. A missing chromium or node is a
+    failure, not a skip: the portal would go untested."""
+    print("== browser tests (tests/browser, headless Chromium)")
+    for tool in (CHROMIUM, "/usr/bin/node", "/usr/bin/npm"):
+        if not os.access(tool, os.X_OK):
+            print(f"  {tool} is missing (tools/deps.sh installs it)")
+            return 0, 1
+    ci = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"],
+                        cwd=BROWSER_DIR, stdin=subprocess.DEVNULL,
+                        capture_output=True, text=True)
+    if ci.returncode != 0:
+        print("  npm ci failed:\n" + ci.stdout[-2000:] + ci.stderr[-2000:])
+        return 0, 1
+    r = subprocess.run(["node", "--test", "--test-reporter=tap",
+                        "--test-concurrency=1", "--test-timeout=180000"],
+                       cwd=BROWSER_DIR, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    counts = {}
+    for line in r.stdout.splitlines():
+        m = TAP_COUNT.match(line)
+        if m:
+            counts[m[1]] = int(m[2])
+    passed = counts.get("pass", 0)
+    failed = counts.get("fail", 0) + counts.get("cancelled", 0)
+    if r.returncode != 0 or "pass" not in counts:
+        failed = max(failed, 1)
+        log = Path(args.var) / "browser.log"
+        log.write_text(r.stdout + r.stderr)
+        fails = [l for l in r.stdout.splitlines() if l.startswith("not ok")]
+        print("\n".join("  " + l for l in fails[:20]) +
+              f"\n  (full output in {log})")
+    print(f"  browser: {passed} passed, {failed} failed")
+    return passed, failed
 
 
 def run_pytest(args, var):
@@ -118,7 +164,7 @@ def run_pytest(args, var):
                    "--bin", args.bin, "--fresh", *TEST_STACK)
         if up.returncode != 0:
             print("  stack did not come up")
-            return 0, 1
+            return (0, 1), (0, 0)
         junit = var / "junit.xml"
         env = dict(os.environ, INFOSYS_TEST_VAR=str(var),
                    INFOSYS_TEST_PORT=str(args.port),
@@ -128,7 +174,7 @@ def run_pytest(args, var):
                        env=env, cwd=REPO, stdin=subprocess.DEVNULL)
         passed, failed = junit_counts(junit)
         print(f"  integration: {passed} passed, {failed} failed")
-        return passed, failed
+        return (passed, failed), run_browser(args, env)
     finally:
         stack("down", "--var", str(var))
 
@@ -142,11 +188,12 @@ def main():
     parser.add_argument("--sanitize", action="store_true")
     args = parser.parse_args()
     unit_p, unit_f = run_units(args.build, args.sanitize)
-    int_p, int_f = run_integration(args)
+    (int_p, int_f), (web_p, web_f) = run_integration(args)
     print(f"== units {unit_p} passed, {unit_f} failed; "
-          f"integration {int_p} passed, {int_f} failed")
-    print(f"{unit_p + int_p} passed, {unit_f + int_f} failed")
-    return 1 if unit_f + int_f else 0
+          f"integration {int_p} passed, {int_f} failed; "
+          f"browser {web_p} passed, {web_f} failed")
+    print(f"{unit_p + int_p + web_p} passed, {unit_f + int_f + web_f} failed")
+    return 1 if unit_f + int_f + web_f else 0
 
 
 if __name__ == "__main__":

@@ -206,10 +206,12 @@ def conf_text(p, app_pw, migrate_pw, settings):
             f"schema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
             f"[log]\ndir = {p.log}\n")
-    # Later sections win over nothing: keys given with --set come last, in
-    # sections of their own (the INI reader merges repeated sections).
+    # Keys given with --set, in sections of their own after the others.
+    sections = {}
     for section, key, value in settings:
-        text += f"\n[{section}]\n{key} = {value}\n"
+        sections.setdefault(section, []).append(f"{key} = {value}")
+    for section, lines in sections.items():
+        text += f"\n[{section}]\n" + "\n".join(lines) + "\n"
     return text
 
 

@@ -40,8 +40,8 @@ static const struct argspec all_args[] = {
 };
 
 static const struct verb all_verb = {
-	"ALL", PROG_SYNC, ROLE_PC, all_args,
-	sizeof(all_args) / sizeof(all_args[0]), NULL, ""
+	.name = "ALL", .program = PROG_SYNC, .roles = ROLE_PC,
+	.args = all_args, .nargs = sizeof(all_args) / sizeof(all_args[0]),
 };
 
 static struct slice lines[CMD_MAX_BATCH];

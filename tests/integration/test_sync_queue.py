@@ -2,25 +2,17 @@
 nginx: leases and redelivery after expiry, ack once, never another
 facility's commands, and the daily-sync race between PCs.
 
-Leases are shortened in the stack's configuration ([sync] lease_s and
-daily_lease_s). When the stack was started without them, this module adds
-them and restarts the sync pool (the workers read the configuration at
-start) through tools/stack.py, which starts only what is missing."""
+Leases are shortened in the test stack's configuration ([sync] lease_s
+and daily_lease_s)."""
 import configparser
-import os
-import signal
 import subprocess
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from conftest import PYTHON, REPO, api, create_facility
-
-LEASE_S, DAILY_LEASE_S = 2, 3
-
 
 def sync(key, body, pc="PC-1"):
     return api("/api/sync", body, {"Authorization": f"Bearer {key}",
@@ -34,33 +26,15 @@ def sql(stack, text):
     return [line.split("\t") for line in r.stdout.splitlines()[1:]]
 
 
-def restart_sync_pool(stack):
-    pidfile = Path(stack.var) / "run" / "sync.pid"
-    pid = int(pidfile.read_text().split()[0])
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    (Path(stack.var) / "run" / "sync.sock").unlink(missing_ok=True)
-    subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "up", "--var",
-                    str(stack.var), "--port", str(stack.port), "--bin",
-                    str(stack.bin)], check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def leases(stack):
-    """(lease_s, daily_lease_s) the stack's sync workers use."""
-    conf = configparser.ConfigParser(strict=False)
+    """(lease_s, daily_lease_s) the stack's sync workers use: the test stack
+    is started with short ones (tools/run_tests.py TEST_STACK)."""
+    conf = configparser.ConfigParser(strict=False, interpolation=None)
     conf.read(stack.conf)
-    if conf.has_option("sync", "lease_s") and \
-            conf.has_option("sync", "daily_lease_s"):
-        return conf.getint("sync", "lease_s"), \
-            conf.getint("sync", "daily_lease_s")
-    text = Path(stack.conf).read_text()
-    Path(stack.conf).write_text(text + f"\n[sync]\nlease_s = {LEASE_S}\n"
-                                f"daily_lease_s = {DAILY_LEASE_S}\n")
-    restart_sync_pool(stack)
-    return LEASE_S, DAILY_LEASE_S
+    assert conf.has_option("sync", "lease_s"), \
+        "start the test stack with run_tests.TEST_STACK's settings"
+    return conf.getint("sync", "lease_s"), conf.getint("sync", "daily_lease_s")
 
 
 def new_facility(stack):
@@ -238,3 +212,38 @@ def test_daily_report_unclaimed(stack, leases):
     _, key = new_facility(stack)
     status, _, reply = sync(key, "DAILYSYNC.REPORT date=2026-04-01 status=ok")
     assert status == 404
+
+
+def global_status(stack, name):
+    return int(sql(stack, f"SHOW GLOBAL STATUS LIKE '{name}'")[0][1])
+
+
+def test_empty_poll_costs_one_statement_and_no_log_row(stack):
+    """DESIGN.md: the hottest request of the system, an empty COMMAND.POLL,
+    is one statement (the key check and the look-up together), and a
+    successful empty poll is not written to the request log."""
+    _, key = new_facility(stack)
+    pc = "PC-QUIET-" + uuid.uuid4().hex[:6]
+    assert sync(key, "COMMAND.POLL", pc=pc)[0] == 200   # statements prepared
+    before = global_status(stack, "Com_stmt_execute")
+    for _ in range(20):
+        st, _, body = sync(key, "COMMAND.POLL", pc=pc)
+        assert st == 200 and body["data"]["commands"] == []
+    after = global_status(stack, "Com_stmt_execute")
+    assert after - before == 20
+    logged = sql(stack, "SELECT COUNT(*) FROM request_log "
+                 f"WHERE pc_id = '{pc}'")[0][0]
+    assert logged == "0"
+
+
+def test_poll_that_delivers_or_fails_is_logged(stack):
+    fid, key = new_facility(stack)
+    pc = "PC-LOUD-" + uuid.uuid4().hex[:6]
+    queue(stack, fid, "REPORT.REQUEST kind=inventory")
+    st, _, body = sync(key, "COMMAND.POLL", pc=pc)
+    assert st == 200 and len(body["data"]["commands"]) == 1
+    assert sync("x" * 43, "COMMAND.POLL", pc=pc)[0] == 401
+    rows = sql(stack, "SELECT status FROM request_log "
+               f"WHERE verb = 'COMMAND.POLL' AND (pc_id = '{pc}' OR "
+               "status = 401) ORDER BY id")
+    assert ["200"] in rows and ["401"] in rows

@@ -32,8 +32,8 @@ static const struct argspec t_args[] = {
 };
 
 static const struct verb t_verb = {
-	"T", PROG_SYNC, ROLE_PC, t_args, sizeof(t_args) / sizeof(t_args[0]),
-	NULL, "all the types"
+	.name = "T", .program = PROG_SYNC, .roles = ROLE_PC, .args = t_args,
+	.nargs = sizeof(t_args) / sizeof(t_args[0]), .summary = "all types",
 };
 
 static const struct argspec r_args[] = {
@@ -42,8 +42,10 @@ static const struct argspec r_args[] = {
 	{ "c", AT_ID, 0, 0, 0, NULL, "" },
 };
 
-static const struct verb r_verb = { "R", PROG_PORTAL, ROLE_USER, r_args, 3,
-				    NULL, "required keys" };
+static const struct verb r_verb = {
+	.name = "R", .program = PROG_PORTAL, .roles = ROLE_USER,
+	.args = r_args, .nargs = 3, .summary = "required keys",
+};
 
 static struct arena *arena;
 static struct call call;

@@ -19,8 +19,10 @@ static const struct argspec d_args[] = {
 	{ "email", AT_EMAIL, 0, 0, 0, NULL, "" },
 };
 
-static const struct verb d_verb = { "DEVICE.UPSERT", PROG_SYNC, ROLE_PC,
-				    d_args, 7, NULL, "" };
+static const struct verb d_verb = {
+	.name = "DEVICE.UPSERT", .program = PROG_SYNC, .roles = ROLE_PC,
+	.args = d_args, .nargs = 7,
+};
 
 static struct arena *arena;
 

@@ -38,8 +38,11 @@ export function tempChart(device, readings, range, unit, now = Date.now()) {
     svg.append(h('rect', { class: 'chart-band', x: L, width: W - R - L,
       y: y(range.max), height: Math.max(0, y(range.min) - y(range.max)) }));
   }
-  for (const v of [lo, hi, range && range.min, range && range.max]) {
-    if (v === null || v === undefined) continue;
+  // Range lines first; the axis ends only where their labels do not
+  // collide with those.
+  const marks = range ? [range.min, range.max] : [];
+  for (const v of [lo, hi]) if (marks.every((m) => Math.abs(y(m) - y(v)) > 12)) marks.push(v);
+  for (const v of marks) {
     svg.append(h('line', { class: 'chart-grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }),
                h('text', { class: 'chart-label', x: L - 4, y: y(v) + 4, 'text-anchor': 'end' },
                  String(Math.round(v * 10) / 10)));
