@@ -1,20 +1,14 @@
-/* canon — the canonical form of a bound command (canon.h). The bare set
- * here must match cmd.c's grammar: a value written bare by canon_value
- * parses back to the same bytes. */
+/* canon — the canonical form of a bound command (canon.h). A value is
+ * written bare exactly when the parser would read it back bare. */
 #include <string.h>
 #include "canon.h"
-
-static int is_bare(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || (c && strchr("-_.:@+/,$=", c));
-}
+#include "cmd.h"
 
 size_t canon_value(const char *s, size_t len, char *buf)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < len && is_bare((unsigned char)s[i]); i++)
+	for (i = 0; i < len && cmd_is_bare((unsigned char)s[i]); i++)
 		;
 	if (len > 0 && i == len) {
 		memcpy(buf, s, len);

@@ -29,7 +29,7 @@ static int is_key(unsigned char c)
 	return is_key1(c) || (c >= '0' && c <= '9') || c == '_';
 }
 
-static int is_bare(unsigned char c)
+int cmd_is_bare(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	       (c >= '0' && c <= '9') || (c && strchr("-_.:@+/,$=", c));
@@ -267,7 +267,7 @@ static int parse_bare(struct lex *x, struct cmd_arg *a)
 {
 	size_t start = x->i;
 
-	while (!lex_at_end(x) && is_bare(x->p[x->i]))
+	while (!lex_at_end(x) && cmd_is_bare(x->p[x->i]))
 		x->i++;
 	if (!lex_at_end(x) && x->p[x->i] != ' ') {
 		if (x->p[x->i] >= 0x80)

@@ -52,6 +52,9 @@ int cmd_split(const char *body, size_t len, struct slice *lines,
 int cmd_parse_line(struct slice line, int lineno, struct cmd *out,
 		   struct err *err);
 
+/* 1 when c may stand in a bare (unquoted) value. */
+int cmd_is_bare(unsigned char c);
+
 /* Decodes a value's escapes into out, which must have room for
  * a->raw.len + 1 bytes; NUL-terminates it and returns the decoded length.
  * For a bare value this is a copy. */

@@ -4,9 +4,8 @@
  * form) in the facility's queue (cmdqueue.h), writes the activity log in
  * the same transaction, and answers {"command": id, "line": line}.
  *
- * Free text is screened for patient identifiers (phi.h) before anything
- * is written; a refusal is PHI_REJECTED and the pipeline keeps the
- * offending value out of the request log. */
+ * Free text (note, text) was screened for patient identifiers when it was
+ * bound (bind.c, PROTOCOL.md §7), before any handler runs. */
 #include <stdlib.h>
 #include <string.h>
 #include "actlog.h"
@@ -14,7 +13,6 @@
 #include "ctx.h"
 #include "handlers.h"
 #include "pccmd.h"
-#include "phi.h"
 #include "timefmt.h"
 
 static const char sql_alarm[] =
@@ -23,18 +21,6 @@ static const char sql_alarm[] =
 static const char sql_alarm_acked[] =
 	"UPDATE alarms SET ack_command_id = ?, ack_by = ?,"
 	" ack_at = FROM_UNIXTIME(?) WHERE id = ? AND facility_id = ?";
-
-static int screen(const struct call *call, const char *key, struct err *err)
-{
-	const struct argval *v = call_arg(call, key);
-	const char *rule;
-
-	if (v->present && phi_screen(v->s, v->len, &rule) != 0)
-		return err_set(err, E_PHI_REJECTED,
-			       "'%s' looks like it holds a patient identifier (%s);"
-			       " patient data must not be entered here", key, rule);
-	return 0;
-}
 
 static const char *arg_or_null(const struct call *call, const char *key)
 {
@@ -91,8 +77,7 @@ HANDLER(h_alarm_ack)
 	long long id, alarm_id;
 	struct dbres r;
 
-	if (screen(call, "note", err) != 0 ||
-	    db_query(ctx->db, sql_alarm, p, 2, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_alarm, p, 2, ctx->arena, &r, err) != 0)
 		return -1;
 	if (r.nrows != 1)
 		return err_set(err, E_NOT_FOUND, "no alarm '%s' in this facility",
@@ -130,8 +115,6 @@ HANDLER(h_message_post)
 	const char *board = call_arg(call, "board")->s;
 	const char *vals[] = { board, ctx->user_name, call_arg(call, "text")->s };
 
-	if (screen(call, "text", err) != 0)
-		return -1;
 	return enqueue_tx(ctx, PCCMD_MESSAGE_POST, vals, "message.post", board,
 			  data, err);
 }

@@ -33,6 +33,10 @@ int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
 	struct dbres r;
 	int rc = -1, is_locked = 0;
 
+	/* One transaction: when a deadlock makes the pipeline run the request
+	 * again, no half of this was kept, so no failure counts twice. */
+	if (db_begin(db, err) != 0)
+		return -1;
 	if (db_exec(db, sql_fail, p, 2, NULL, NULL, err) != 0 ||
 	    db_query(db, sql_locked, q, 1, a, &r, err) != 0)
 		goto done;
@@ -42,8 +46,10 @@ int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
 	 * one that locked it: a session made in between must not survive. */
 	if (is_locked && db_exec(db, sql_end_sessions, q, 1, NULL, NULL, err) != 0)
 		goto done;
-	rc = 0;
+	rc = db_commit(db, err);
 done:
+	if (rc != 0)
+		db_rollback(db);
 	if (locked)
 		*locked = is_locked;
 	return rc;

@@ -16,7 +16,8 @@
 /* THROTTLED with ctx->retry_after set when ctx->remote_addr has had
  * THROTTLE_MAX failures in the window (its next attempt would be one too
  * many). Attempts refused here are logged with reason "throttled" and do
- * not count again, so the block ends on its own. */
+ * not count again, so the block ends on its own; nor does a right
+ * password sent without its TOTP code (reason "otp_missing"). */
 int throttle_check(struct ctx *ctx, struct err *err);
 
 #endif

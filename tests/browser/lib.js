@@ -117,6 +117,7 @@ export async function signIn(page, f, user, pw = f.passwords[user]) {
 
 export async function shot(page, name, size) {
   mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
 }
 

@@ -2,6 +2,7 @@
 // disable), the security policy, and the audit views with filters.
 import { portal } from './proto.js';
 import { $, h, clear, say, timeEl, values, when } from './dom.js';
+import { current } from './app.js';
 
 const msg = (text, kind) => say($('#admin-msg'), text, kind);
 
@@ -32,7 +33,7 @@ function userItem(u) {
         onclick: () => userAction('USER.UNLOCK', u.user, `${u.user} was unlocked.`) }, `Unlock ${u.user}`) : null,
       h('button', { type: 'button',
         onclick: () => userAction('USER.RESET', u.user) }, `Reset password of ${u.user}`),
-      u.status !== 'disabled' ? h('button', { type: 'button', class: 'danger',
+      u.status !== 'disabled' && u.user !== (current() || {}).user ? h('button', { type: 'button', class: 'danger',
         onclick: () => { if (confirm(`Disable ${u.user}? They are signed out at once.`)) userAction('USER.DISABLE', u.user, `${u.user} was disabled.`); } },
         `Disable ${u.user}`) : null),
     h('div', { id: 'reset-' + u.user, class: 'reset-box', role: 'status', hidden: true }));
