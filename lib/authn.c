@@ -60,32 +60,21 @@ int authn_sync_key_due(struct ctx *ctx, int *due, struct err *err)
 	return 0;
 }
 
-static int verb_is(const struct verb *v, const char *const *names)
-{
-	for (; *names; names++)
-		if (strcmp(v->name, *names) == 0)
-			return 1;
-	return 0;
-}
-
-/* The session, and the restrictions of PROTOCOL.md §3 it may carry. A
- * password change comes first: until it is done nothing else, MFA
- * enrolment included, is open, so the two never lock each other out. */
+/* The session, and the restrictions of PROTOCOL.md §3 it may carry; the
+ * verb table says which verbs stay open in each. A password change comes
+ * first: until it is done nothing else, MFA enrolment included, is open,
+ * so the two never lock each other out. */
 static int authn_session(struct ctx *ctx, const struct verb *v,
 			 struct err *err)
 {
-	static const char *const pw_ok[] = {
-		"PASSWORD.CHANGE", "SESSION", "LOGOUT", NULL };
-	static const char *const mfa_ok[] = {
-		"MFA.ENROLL", "MFA.CONFIRM", "SESSION", "LOGOUT", NULL };
 	struct session_state st;
 
 	if (session_check(ctx, &st, err) != 0)
 		return -1;
-	if (st.password_change_required && !verb_is(v, pw_ok))
+	if (st.password_change_required && !(v->flags & VF_WHILE_PASSWORD_CHANGE))
 		return err_set(err, E_PASSWORD_CHANGE_REQUIRED,
 			       "change your password first");
-	if (st.mfa_enroll_required && !verb_is(v, mfa_ok))
+	if (st.mfa_enroll_required && !(v->flags & VF_WHILE_MFA_ENROLL))
 		return err_set(err, E_MFA_ENROLL_REQUIRED,
 			       "set up two-factor sign-in first");
 	return 0;

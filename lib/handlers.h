@@ -62,5 +62,7 @@ HANDLER(h_command_ack);
 HANDLER(h_dailysync_claim);
 HANDLER(h_dailysync_report);
 HANDLER(h_error_report);
+/* h_update.c */
+HANDLER(h_update_check);
 
 #endif

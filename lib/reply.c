@@ -56,5 +56,6 @@ json_t *reply_batch(json_t *results, const struct err *err)
 
 char *reply_dump(const json_t *reply)
 {
-	return json_dumps(reply, JSON_COMPACT);
+	/* 15 digits: a reading of 6.1 goes out as 6.1, not 6.0999999999999996. */
+	return json_dumps(reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
 }

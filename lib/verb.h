@@ -81,6 +81,10 @@ typedef int (*verb_handler)(struct ctx *ctx, const struct call *call,
  * statement (the hot COMMAND.POLL fuses the key check with its look-up);
  * in a batch the pipeline has done it already and ctx->role is set. */
 #define VF_SELF_AUTH 1u
+/* Open in a session restricted until the password is changed, or until an
+ * admin has enrolled in MFA (PROTOCOL.md §3, §4). */
+#define VF_WHILE_PASSWORD_CHANGE 2u
+#define VF_WHILE_MFA_ENROLL 4u
 
 struct verb {
 	const char *name;

@@ -182,6 +182,13 @@ static const struct argspec error_report_args[] = {
 	{ "trace", AT_TEXT, 0, 0, 8000, NULL, "a stack trace" },
 	{ "version", AT_ID, 0, 0, 0, NULL, "the PC client's version" },
 };
+static const char *const release_channels[] = { "stable", "beta", NULL };
+static const struct argspec update_check_args[] = {
+	{ "version", AT_ID, 1, 0, 0, NULL,
+	  "the PC client's version (dotted numbers; a suffix is ignored)" },
+	{ "channel", AT_ENUM, 0, 0, 0, release_channels,
+	  "stable (default) or beta" },
+};
 
 /* Sections follow PROTOCOL.md; keep each verb's entry in its section. */
 const struct verb verb_table[] = {
@@ -194,10 +201,12 @@ const struct verb verb_table[] = {
 	  " account; more than 30 failures from one address within 15 minutes"
 	  " give `THROTTLED`." },
 	{ "LOGOUT", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS, h_logout,
-	  "Ends the session server-side and clears the cookie." },
+	  "Ends the session server-side and clears the cookie.",
+	  VF_WHILE_PASSWORD_CHANGE | VF_WHILE_MFA_ENROLL },
 	{ "SESSION", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS, h_session,
 	  "The session: `user`, `role`, `facility`, `idle_remaining_s`,"
-	  " `must_change_password`, `mfa_enroll_required`." },
+	  " `must_change_password`, `mfa_enroll_required`.",
+	  VF_WHILE_PASSWORD_CHANGE | VF_WHILE_MFA_ENROLL },
 	{ "PASSWORD.RESET.REQUEST", PROG_AUTH, ROLE_ANON,
 	  ARGS(reset_request_args), h_password_reset_request,
 	  "Mails a one-time reset code (valid 15 minutes) to the user's"
@@ -214,19 +223,20 @@ const struct verb verb_table[] = {
 	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, NOARGS, h_mfa_enroll,
 	  "Admins: a new TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s) as"
 	  " `secret` (base32) and `otpauth_uri`; it takes effect with"
-	  " `MFA.CONFIRM`." },
+	  " `MFA.CONFIRM`.", VF_WHILE_MFA_ENROLL },
 	{ "MFA.CONFIRM", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_confirm_args),
 	  h_mfa_confirm,
 	  "Turns TOTP on with the secret of the last `MFA.ENROLL` when `otp` is"
 	  " its current code (one step either side; each code works once);"
 	  " the session becomes a full one. `AUTH_FAILED` for a wrong code,"
-	  " `CONFLICT` without an enrolment." },
+	  " `CONFLICT` without an enrolment.", VF_WHILE_MFA_ENROLL },
 	{ "PASSWORD.CHANGE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
 	  ARGS(password_change_args), h_password_change,
 	  "Checks the current password (a wrong one counts towards the lockout),"
 	  " the policy (`POLICY` naming the rule: min_length, require_digit,"
 	  " require_mixed_case, require_special, user_name, common, history),"
-	  " stores the new hash and ends the user's other sessions." },
+	  " stores the new hash and ends the user's other sessions.",
+	  VF_WHILE_PASSWORD_CHANGE },
 
 	/* §5 portal (/api/portal) */
 	/* §5 users, policy and audit: h_users.c */
@@ -350,6 +360,13 @@ const struct verb verb_table[] = {
 	  " NOT_FOUND when unclaimed, CONFLICT when another PC holds the date." },
 	{ "ERROR.REPORT", PROG_SYNC, ROLE_PC, ARGS(error_report_args),
 	  h_error_report, "An error from the PC, kept in the sync log; data: `recorded`." },
+	{ "UPDATE.CHECK", PROG_SYNC, ROLE_PC, ARGS(update_check_args),
+	  h_update_check,
+	  "The newest release newer than `version` (compared numerically; beta"
+	  " is offered beta and stable releases): `update` true, `version`,"
+	  " `channel`, `url`, `sha256`, `published`, `manifest` (the exact"
+	  " signed text) and `signature` (base64 Ed25519 over `manifest`, to"
+	  " check with the pinned public key); `update` false when none is newer." },
 };
 
 const size_t verb_count = sizeof(verb_table) / sizeof(verb_table[0]);

@@ -9,7 +9,12 @@ packages=(
   libcurl4-openssl-dev
   mariadb-server mariadb-client nginx-light spawn-fcgi multiwatch
   python3 python3-pytest valgrind wrk openssl curl
+  cracklib-runtime john-data chromium
 )
+# Node.js may come from another Debian-format repository (with npm inside);
+# only when a command is missing is Debian's package added.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "ctl_mail.h"
+#include "ctl_release.h"
 
 static const struct {
 	const char *name;
@@ -16,6 +17,7 @@ static const struct {
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
 	{ "mail", ctl_mail },
+	{ "release", ctl_release },
 	{ "api-reference", ctl_api_reference },
 };
 
@@ -31,6 +33,11 @@ static void help(FILE *f)
 	      "                                   new user; the password is read from standard input\n"
 	      "  user unlock CODE NAME            clear a user's lockout\n"
 	      "  mail run [--smtp URL]            send the due messages of the mail outbox\n"
+	      "  release keygen --out DIR         new Ed25519 release key pair (release.key, release.pub)\n"
+	      "  release sign --key FILE [--out SIGFILE] MANIFEST\n"
+	      "                                   base64 signature of a canonical manifest\n"
+	      "  release publish --key FILE --version V [--channel stable|beta] --url URL --file PATH\n"
+	      "                                   hash, sign and publish a PC client release\n"
 	      "  api-reference                    the API reference (Markdown) from the verb table\n"
 	      "  help                             this text\n"
 	      "\n"

@@ -62,7 +62,7 @@ for (const size of SIZES) {
       await fridge.getByText('out of range').waitFor();
       assert.equal(await page.locator('li.device', { hasText: 'FZ-2' }).getAttribute('class'), 'device');
       assert.equal(await page.locator('svg.chart').count(), 2);
-      await page.locator('li.tile', { hasText: 'Lab' }).getByText('6').waitFor();
+      await page.locator('li.tile', { hasText: 'Lab' }).locator('.tile-big', { hasText: /^6 waiting$/ }).waitFor();
       await noViolations(page, 'dashboard');
       await shot(page, 'dashboard', size);
 
