@@ -18,6 +18,7 @@
 #include "pwhistory.h"
 #include "session.h"
 #include "throttle.h"
+#include "userchange.h"
 
 #define AUTH_FAILED_MSG "sign-in failed: check the facility code, user name and password"
 
@@ -294,6 +295,7 @@ HANDLER(h_password_change)
 		return -1;
 	if (pwhistory_set_password(ctx, ctx->user_id, old, fresh, 0, err) != 0 ||
 	    session_close_user(ctx->db, ctx->user_id, ctx->session_id, err) != 0 ||
+	    userchange_record(ctx->db, ctx->user_id, UC_PASSWORD, err) != 0 ||
 	    actlog_write(ctx, "auth", "password.change", ctx->user_name, NULL,
 			 err) != 0 ||
 	    db_commit(ctx->db, err) != 0) {

@@ -21,6 +21,7 @@
 #include "seal.h"
 #include "session.h"
 #include "throttle.h"
+#include "userchange.h"
 
 #define RESET_FAILED_MSG "the reset code is wrong, used or expired"
 
@@ -135,6 +136,7 @@ static int reset_apply(struct ctx *ctx, const struct rec_user *u,
 	    pwhistory_set_password(ctx, u->id, u->hash, hash, 0, err) != 0 ||
 	    lockout_clear(ctx->db, u->id, err) != 0 ||
 	    session_close_user(ctx->db, u->id, 0, err) != 0 ||
+	    userchange_record(ctx->db, u->id, UC_PASSWORD, err) != 0 ||
 	    actlog_write(ctx, "auth", "password.reset", u->name, NULL, err) != 0 ||
 	    db_commit(ctx->db, err) != 0) {
 		db_rollback(ctx->db);

@@ -17,6 +17,7 @@
 #include "pwhistory.h"
 #include "session.h"
 #include "timefmt.h"
+#include "userchange.h"
 
 #define AUDIT_LIMIT_DEFAULT 100
 
@@ -111,6 +112,7 @@ HANDLER(h_user_unlock)
 	    db_begin(ctx->db, err) != 0)
 		return -1;
 	int rc = lockout_clear(ctx->db, id, err) != 0 ||
+		 userchange_record(ctx->db, id, UC_UNLOCK, err) != 0 ||
 		 actlog_write(ctx, "users", "user.unlock", name, NULL, err) != 0;
 	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
 		return -1;
@@ -153,6 +155,7 @@ HANDLER(h_user_reset)
 	int rc = pwhistory_set_password(ctx, id, old, hash, 1, err) != 0 ||
 		 lockout_clear(ctx->db, id, err) != 0 ||
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
+		 userchange_record(ctx->db, id, UC_PASSWORD, err) != 0 ||
 		 actlog_write(ctx, "users", "user.reset", name, NULL, err) != 0;
 	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
 		return -1;
@@ -176,6 +179,7 @@ HANDLER(h_user_disable)
 		return -1;
 	int rc = db_exec(ctx->db, sql_disable, p, 1, NULL, NULL, err) != 0 ||
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
+		 userchange_record(ctx->db, id, UC_DISABLE, err) != 0 ||
 		 actlog_write(ctx, "users", "user.disable", name, NULL, err) != 0;
 	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
 		return -1;

@@ -62,6 +62,11 @@ HANDLER(h_command_ack);
 HANDLER(h_dailysync_claim);
 HANDLER(h_dailysync_report);
 HANDLER(h_error_report);
+/* h_sync_users.c */
+HANDLER(h_user_upsert);
+HANDLER(h_user_remove);
+HANDLER(h_user_changes);
+HANDLER(h_login_report);
 /* h_update.c */
 HANDLER(h_update_check);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "lockout.h"
 #include "session.h"
+#include "userchange.h"
 
 /* MariaDB assigns left to right and later assignments see earlier ones,
  * so locked_at is decided before failed_logins moves. */
@@ -13,7 +14,7 @@ static const char sql_fail[] =
 	" WHERE id = ?";
 
 static const char sql_locked[] =
-	"SELECT locked_at IS NOT NULL FROM users WHERE id = ?";
+	"SELECT locked_at IS NOT NULL, failed_logins FROM users WHERE id = ?";
 
 static const char sql_success[] =
 	"UPDATE users SET failed_logins = IF(locked_at IS NULL, 0, failed_logins),"
@@ -42,6 +43,12 @@ int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
 		goto done;
 	is_locked = r.nrows == 1 && dbres_get(&r, 0, 0) &&
 		    strcmp(dbres_get(&r, 0, 0), "1") == 0;
+	/* An unlocked account always counts below the threshold (a clear
+	 * resets the count), so the count reaching it exactly is this very
+	 * failure locking it: the facility PCs hear of the lock once. */
+	if (is_locked && atoll(dbres_get(&r, 0, 1)) == LOCKOUT_THRESHOLD &&
+	    userchange_record(db, user_id, UC_LOCK, err) != 0)
+		goto done;
 	/* Every failure of a locked account ends its sessions, not just the
 	 * one that locked it: a session made in between must not survive. */
 	if (is_locked && db_exec(db, sql_end_sessions, q, 1, NULL, NULL, err) != 0)

@@ -134,6 +134,33 @@ static const char *const alarm_severities[] = {
 	"low", "high", "critical", NULL };
 static const char *const ack_states[] = { "done", "failed", NULL };
 static const char *const report_states[] = { "ok", "error", NULL };
+static const char *const user_roles[] = { "user", "admin", NULL };
+static const char *const user_states[] = { "active", "disabled", NULL };
+static const char *const report_results[] = { "success", "failure", NULL };
+static const struct argspec user_upsert_args[] = {
+	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name on the PC" },
+	{ "role", AT_ENUM, 1, 0, 0, user_roles, "user or admin" },
+	{ "hash", AT_HASH, 0, 0, 0, NULL,
+	  "the password's argon2id PHC string (m at most 262144, t at most 10,"
+	  " p at most 4); left as stored when absent" },
+	{ "email", AT_EMAIL, 0, 0, 0, NULL,
+	  "the recovery address, stored sealed; left as stored when absent" },
+	{ "status", AT_ENUM, 0, 0, 0, user_states,
+	  "active or disabled; a new user is active, an existing one keeps"
+	  " its status when absent" },
+};
+static const struct argspec user_remove_args[] = {
+	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name on the PC" },
+};
+static const struct argspec user_changes_args[] = {
+	{ "since", AT_INT, 1, 0, 9007199254740991LL, NULL,
+	  "the last revision the PC applied (0: from the start)" },
+};
+static const struct argspec login_report_args[] = {
+	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name typed on the PC" },
+	{ "result", AT_ENUM, 1, 0, 0, report_results, "success or failure" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when the attempt happened" },
+};
 static const struct argspec device_upsert_args[] = {
 	{ "device", AT_ID, 1, 0, 0, NULL, "the device's id on the PC" },
 	{ "kind", AT_ENUM, 1, 0, 0, device_kinds, "what the device is" },
@@ -326,6 +353,38 @@ const struct verb verb_table[] = {
 	/* §6 PC sync (/api/sync) */
 	{ "PING", PROG_SYNC, ROLE_PC, NOARGS, h_ping,
 	  "Proves the transport and the sync key; data: `time`, the server time." },
+	{ "USER.UPSERT", PROG_SYNC, ROLE_PC, ARGS(user_upsert_args),
+	  h_user_upsert,
+	  "Creates or updates a user of the facility from the PC; the hash is"
+	  " stored as is, `status` disabled ends the user's sessions. The same"
+	  " line again changes nothing. Not echoed by USER.CHANGES. data:"
+	  " `user`, `created`, `status`, `locked`. BAD_ARGUMENT for a hash with"
+	  " absurd cost parameters." },
+	{ "USER.REMOVE", PROG_SYNC, ROLE_PC, ARGS(user_remove_args),
+	  h_user_remove,
+	  "Deletes the user; their sessions end in the same transaction. data:"
+	  " `user`, `removed` (false for a user that does not exist, e.g. a"
+	  " retried removal: never NOT_FOUND, so a retried batch succeeds)." },
+	{ "USER.CHANGES", PROG_SYNC, ROLE_PC, ARGS(user_changes_args),
+	  h_user_changes,
+	  "Server-side account changes after revision `since`, OLDEST first"
+	  " (the order a PC applies them in; an exception to the newest-first"
+	  " rule of lists), at most 500: `changes`, each `rev`, `user`, `kind`"
+	  " (password, lock, unlock, disable), `ts`, and the account's state"
+	  " after it: `status`, `locked`, and for password `hash` and"
+	  " `must_change_password`. `revision`: the last revision returned, or"
+	  " the facility's newest when none (lower than `since` means the PC's"
+	  " number is not from this server: start again from 0); `more`: more"
+	  " wait, ask again with since=revision. Revisions count 1, 2, 3 per"
+	  " facility without gaps. Changes pushed by the PC are not included." },
+	{ "LOGIN.REPORT", PROG_SYNC, ROLE_PC, ARGS(login_report_args),
+	  h_login_report,
+	  "A sign-in attempt on the PC: a failure counts towards the lockout"
+	  " shared with web and app (10 lock the account everywhere); a success"
+	  " resets the count of an unlocked account and never unlocks a locked"
+	  " one. Logged in the login history with channel `pc` at `ts`. data:"
+	  " `user`, `known` (false for a name the server does not have: logged,"
+	  " not an error), `locked`." },
 	{ "DEVICE.UPSERT", PROG_SYNC, ROLE_PC, ARGS(device_upsert_args),
 	  h_device_upsert, "Creates or updates a monitored device; data: `device`." },
 	{ "READING.PUSH", PROG_SYNC, ROLE_PC, ARGS(reading_push_args),

@@ -9,6 +9,7 @@
 #include "ctl.h"
 #include "ctl_user_unlock.h"
 #include "lockout.h"
+#include "userchange.h"
 
 static const char sql_user[] =
 	"SELECT u.id, f.id, u.name, f.code FROM users u"
@@ -38,8 +39,17 @@ int ctl_user_unlock(int argc, char **argv)
 			argv[2], argv[1]);
 		return CTL_FAIL;
 	}
-	if (lockout_clear(db, strtoll(dbres_get(&r, 0, 0), NULL, 10), &err) != 0)
+	/* The facility PCs learn of the unlock through USER.CHANGES: the
+	 * change is recorded with the unlock, or neither happens. */
+	long long id = strtoll(dbres_get(&r, 0, 0), NULL, 10);
+	if (db_begin(db, &err) != 0)
 		return ctl_fail(&err);
+	if (lockout_clear(db, id, &err) != 0 ||
+	    userchange_record(db, id, UC_UNLOCK, &err) != 0 ||
+	    db_commit(db, &err) != 0) {
+		db_rollback(db);
+		return ctl_fail(&err);
+	}
 	ctl_activity(db, strtoll(dbres_get(&r, 0, 1), NULL, 10), "user.unlock",
 		     dbres_get(&r, 0, 2));
 	printf("unlocked %s in facility %s\n", dbres_get(&r, 0, 2),
