@@ -1,6 +1,11 @@
 -- wrk script: POSTs one command body with the protocol's media type.
 -- Body and extra headers come from the environment (set by bench/run.py),
 -- so one script serves every benchmark.
+--
+-- With BENCH_READINGS=N it instead sends a fresh batch of N READING.PUSH
+-- lines per request: devices BENCH_DEVPREFIX000… (BENCH_DEVICES of them)
+-- at times counting back from BENCH_TS_BASE (Unix seconds), distinct per
+-- thread and request, so every line is a real insert rather than a retry.
 wrk.method = "POST"
 wrk.body = os.getenv("BENCH_BODY") or "PING"
 wrk.headers["Content-Type"] = "application/x-infosys-command"
@@ -12,4 +17,54 @@ wrk.headers["Infosys-PC"] = os.getenv("BENCH_PC") or "bench-pc"
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie and cookie ~= "" then
   wrk.headers["Cookie"] = cookie
+end
+
+local lines = tonumber(os.getenv("BENCH_READINGS") or "0")
+local ndev = tonumber(os.getenv("BENCH_DEVICES") or "100")
+local prefix = os.getenv("BENCH_DEVPREFIX") or "BP"
+local base = tonumber(os.getenv("BENCH_TS_BASE") or "0")
+local threads = 0
+
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+local counter = 0
+
+-- With BENCH_KEYS=k1,k2,… each request takes the next facility's key, as
+-- many facilities' PCs polling at once would.
+local keys = {}
+for k in string.gmatch(os.getenv("BENCH_KEYS") or "", "[^,]+") do
+  keys[#keys + 1] = k
+end
+
+if #keys > 0 then
+  request = function()
+    counter = counter + 1
+    local h = {}
+    for name, value in pairs(wrk.headers) do h[name] = value end
+    h["Authorization"] = "Bearer " .. keys[(counter * 2 + (tid or 0)) % #keys + 1]
+    return wrk.format(nil, nil, h, wrk.body)
+  end
+end
+
+if lines > 0 then
+  -- Each request takes `steps` timestamps; threads interleave (wrk -t2).
+  local steps = math.ceil(lines / ndev)
+  request = function()
+    local slot = counter * 2 + (tid or 0)
+    counter = counter + 1
+    local out, n = {}, 0
+    for s = 0, steps - 1 do
+      local ts = os.date("!%Y-%m-%dT%H:%M:%SZ", base - slot * steps - s)
+      for d = 0, ndev - 1 do
+        if n == lines then break end
+        n = n + 1
+        out[n] = string.format("READING.PUSH device=%s%03d ts=%s value=%d.%02d",
+                               prefix, d, ts, 2 + (n % 6), (slot + n) % 100)
+      end
+    end
+    return wrk.format(nil, nil, nil, table.concat(out, "\n"))
+  end
 end

@@ -675,3 +675,11 @@ int db_run_script(struct db *db, const char *sql, size_t len, struct err *err)
 	}
 	return 0;
 }
+
+int db_end(struct db *db, int failed, struct err *err)
+{
+	if (!failed && db_commit(db, err) == 0)
+		return 0;
+	db_rollback(db);
+	return -1;
+}

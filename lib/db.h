@@ -67,6 +67,10 @@ int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 
+/* Ends what db_begin started: commits when failed is 0, else rolls back.
+ * Returns 0 only when committed; err keeps the first failure. */
+int db_end(struct db *db, int failed, struct err *err);
+
 /* Ends the request's use of the connection: rolls back a transaction a
  * handler left open and clears the nesting, so one handler's missing
  * rollback cannot leak into the next request. Call after each request. */

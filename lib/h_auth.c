@@ -273,22 +273,13 @@ HANDLER(h_password_change)
 	const struct argval *nw = call_arg(call, "new");
 	char fresh[PASSWORD_HASH_MAX];
 	const char *old = NULL;
-	struct policy pol;
-	int reused;
 
 	(void)data;
 	if (change_verify_current(ctx, cur, &old, err) != 0 ||
-	    policy_load(ctx, ctx->facility_id, &pol, err) != 0 ||
-	    policy_check_password(ctx->conf, &pol, ctx->user_name, nw->s,
-				  nw->len, err) != 0)
+	    policy_accept_new_password(ctx, ctx->facility_id, ctx->user_id,
+				       ctx->user_name, old, nw->s, nw->len,
+				       err) != 0)
 		return -1;
-	reused = pwhistory_reused(ctx, ctx->user_id, old, pol.history, nw->s,
-				  nw->len, err);
-	if (reused < 0)
-		return -1;
-	if (reused)
-		return err_set(err, E_POLICY, "history: the password was one of"
-			       " your last %d", pol.history);
 	if (password_hash(nw->s, nw->len, fresh) != 0)
 		return err_set(err, E_INTERNAL, "out of memory");
 	if (db_begin(ctx->db, err) != 0)

@@ -48,14 +48,6 @@ static int enqueue(struct ctx *ctx, enum pccmd which, const char *const vals[],
 	return 0;
 }
 
-static int tx_end(struct ctx *ctx, int rc, struct err *err)
-{
-	if (rc == 0 && db_commit(ctx->db, err) == 0)
-		return 0;
-	db_rollback(ctx->db);
-	return -1;
-}
-
 /* The simple case: one command, nothing else to change. */
 static int enqueue_tx(struct ctx *ctx, enum pccmd which,
 		      const char *const vals[], const char *action,
@@ -65,8 +57,8 @@ static int enqueue_tx(struct ctx *ctx, enum pccmd which,
 
 	if (db_begin(ctx->db, err) != 0)
 		return -1;
-	return tx_end(ctx, enqueue(ctx, which, vals, action, target, data,
-				   &id, err), err);
+	return db_end(ctx->db, enqueue(ctx, which, vals, action, target, data,
+					     &id, err), err);
 }
 
 HANDLER(h_alarm_ack)
@@ -94,7 +86,7 @@ HANDLER(h_alarm_ack)
 		};
 		rc = db_exec(ctx->db, sql_alarm_acked, u, 5, NULL, NULL, err);
 	}
-	return tx_end(ctx, rc, err);
+	return db_end(ctx->db, rc, err);
 }
 
 HANDLER(h_attendance_clock)

@@ -106,27 +106,6 @@ HANDLER(h_password_reset_request)
 	return 0;
 }
 
-/* The new password against the facility's policy and the history. */
-static int reset_check_new(struct ctx *ctx, const struct rec_user *u,
-			   const struct argval *nw, struct err *err)
-{
-	struct policy pol;
-	int reused;
-
-	if (policy_load(ctx, u->facility_id, &pol, err) != 0 ||
-	    policy_check_password(ctx->conf, &pol, u->name, nw->s, nw->len,
-				  err) != 0)
-		return -1;
-	reused = pwhistory_reused(ctx, u->id, u->hash, pol.history, nw->s,
-				  nw->len, err);
-	if (reused < 0)
-		return -1;
-	if (reused)
-		return err_set(err, E_POLICY, "history: the password was one of"
-			       " your last %d", pol.history);
-	return 0;
-}
-
 static int reset_apply(struct ctx *ctx, const struct rec_user *u,
 		       long long token_id, const char *hash, struct err *err)
 {
@@ -172,7 +151,8 @@ HANDLER(h_password_reset)
 	ctx->facility_id = u.facility_id;
 	ctx->facility_code = u.facility_code;
 	ctx->user_name = u.name;
-	if (reset_check_new(ctx, &u, nw, err) != 0)
+	if (policy_accept_new_password(ctx, u.facility_id, u.id, u.name,
+				       u.hash, nw->s, nw->len, err) != 0)
 		return -1;
 	if (password_hash(nw->s, nw->len, hash) != 0)
 		return err_set(err, E_INTERNAL, "out of memory");

@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "dailysync.h"
 #include "handlers.h"
+#include "syncmail.h"
 #include "timefmt.h"
 
 static const char sql_device_upsert[] =
@@ -258,27 +259,62 @@ HANDLER(h_dailysync_claim)
 	return 0;
 }
 
+/* Ends a report's transaction; mailed says whether admins were mailed. */
+static int report_end(struct ctx *ctx, int rc, json_t *data, int mailed,
+		      struct err *err)
+{
+	if (rc != 0 || db_commit(ctx->db, err) != 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	json_object_set_new(data, "recorded", json_true());
+	json_object_set_new(data, "mailed", json_boolean(mailed));
+	return 0;
+}
+
+/* A failed daily sync without an `errors` text still needs a message:
+ * the sync log's hash of it is what limits the mails to one an hour. */
+#define DAILY_ERROR_DEFAULT "the daily sync failed (no details reported)"
+
 HANDLER(h_dailysync_report)
 {
 	const char *date = arg_str(call, "date");
+	int error = strcmp(arg_str(call, "status"), "error") == 0;
+	int due = 0, sent = 0;
+	const char *errors = arg_str(call, "errors");
+	struct syncmail_report m = {
+		.kind = "daily", .date = date, .trace = arg_str(call, "trace"),
+		.message = errors ? errors : DAILY_ERROR_DEFAULT,
+	};
 
-	if (dailysync_report(ctx->db, ctx->arena, ctx->facility_id, date,
-			     ctx->pc_id,
-			     strcmp(arg_str(call, "status"), "error") == 0,
-			     arg_str(call, "errors"), arg_str(call, "trace"),
-			     ctx->now, err) != 0)
+	if (error && !errors)
+		errors = DAILY_ERROR_DEFAULT;
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = (error && syncmail_claim(ctx, m.message, &due, err) != 0) ||
+		 dailysync_report(ctx->db, ctx->arena, ctx->facility_id, date,
+				  ctx->pc_id, error, errors, m.trace, ctx->now,
+				  err) != 0 ||
+		 (due && syncmail_send(ctx, &m, &sent, err) != 0);
+	if (report_end(ctx, rc, data, sent > 0, err) != 0)
 		return -1;
 	json_object_set_new(data, "date", json_string(date));
-	json_object_set_new(data, "recorded", json_true());
 	return 0;
 }
 
 HANDLER(h_error_report)
 {
-	if (synclog_error(ctx->db, ctx->facility_id, ctx->pc_id,
-			  arg_str(call, "message"), arg_str(call, "trace"),
-			  arg_str(call, "version"), ctx->now, err) != 0)
+	struct syncmail_report m = {
+		.kind = "error", .message = arg_str(call, "message"),
+		.trace = arg_str(call, "trace"), .version = arg_str(call, "version"),
+	};
+	int due = 0, sent = 0;
+
+	if (db_begin(ctx->db, err) != 0)
 		return -1;
-	json_object_set_new(data, "recorded", json_true());
-	return 0;
+	int rc = syncmail_claim(ctx, m.message, &due, err) != 0 ||
+		 synclog_error(ctx->db, ctx->facility_id, ctx->pc_id, m.message,
+			       m.trace, m.version, ctx->now, err) != 0 ||
+		 (due && syncmail_send(ctx, &m, &sent, err) != 0);
+	return report_end(ctx, rc, data, sent > 0, err);
 }

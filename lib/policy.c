@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "policy.h"
+#include "pwhistory.h"
 
 static const char sql_get[] =
 	"SELECT idle_timeout_s, min_length, require_digit, require_special,"
@@ -259,4 +260,25 @@ int policy_check_password(const struct conf *conf, const struct policy *p,
 				       " must not contain the user name");
 	}
 	return common_check(conf, pw, len, err);
+}
+
+int policy_accept_new_password(struct ctx *ctx, long long facility_id,
+			       long long user_id, const char *user_name,
+			       const char *current_hash, const char *pw,
+			       size_t len, struct err *err)
+{
+	struct policy pol;
+	int reused;
+
+	if (policy_load(ctx, facility_id, &pol, err) != 0 ||
+	    policy_check_password(ctx->conf, &pol, user_name, pw, len, err) != 0)
+		return -1;
+	reused = pwhistory_reused(ctx, user_id, current_hash, pol.history, pw,
+				  len, err);
+	if (reused < 0)
+		return -1;
+	if (reused)
+		return err_set(err, E_POLICY, "history: the password was one of"
+			       " your last %d", pol.history);
+	return 0;
 }

@@ -46,11 +46,19 @@ int policy_store(struct ctx *ctx, long long facility_id, const struct policy *p,
 
 /* Checks pw[0..len) against p's length and composition rules and the
  * common-password list, and that it does not contain user_name. POLICY
- * naming the rule broken. Does not look at the history (see
- * password_history_check in h_auth.c's PASSWORD.CHANGE). */
+ * naming the rule broken. Does not look at the history: see
+ * policy_accept_new_password. */
 int policy_check_password(const struct conf *conf, const struct policy *p,
 			  const char *user_name, const char *pw, size_t len,
 			  struct err *err);
+
+/* A user's new password against the facility's whole policy, the history
+ * of the user's last passwords (current_hash included) as well: POLICY
+ * naming the rule broken, 0 when acceptable. */
+int policy_accept_new_password(struct ctx *ctx, long long facility_id,
+			       long long user_id, const char *user_name,
+			       const char *current_hash, const char *pw,
+			       size_t len, struct err *err);
 
 /* 1 when the word lists hold w[0..len) (case-insensitively); they are
  * read on first use from path (':'-separated files; NULL: the default)

@@ -128,16 +128,36 @@ static long read_body(struct worker *w, FCGX_Request *req, struct err *err)
 	return got;
 }
 
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
 static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 			const json_t *reply)
 {
 	char *text = reply_dump(reply);
 
 	FCGX_FPrintF(req->out,
-		     "Status: %d\r\n"
+		     "Status: %d %s\r\n"
 		     "Content-Type: application/json; charset=utf-8\r\n"
 		     "Cache-Control: no-store\r\n"
-		     "X-Content-Type-Options: nosniff\r\n", status);
+		     "X-Content-Type-Options: nosniff\r\n", status,
+		     reason_phrase(status));
 	if (status == 405)
 		FCGX_PutS("Allow: POST\r\n", req->out);
 	if (ctx->set_cookie)

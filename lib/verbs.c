@@ -415,10 +415,16 @@ const struct verb verb_table[] = {
 	  " 2-hour lease ([sync] daily_lease_s) lapsed without a report (`takeover`: true)." },
 	{ "DAILYSYNC.REPORT", PROG_SYNC, ROLE_PC, ARGS(dailysync_report_args),
 	  h_dailysync_report,
-	  "The claimed daily sync's outcome, kept in the sync log; data: `recorded`."
-	  " NOT_FOUND when unclaimed, CONFLICT when another PC holds the date." },
+	  "The claimed daily sync's outcome, kept in the sync log; an error is"
+	  " mailed to the facility's admins with a recovery address, the same"
+	  " `errors` text at most once an hour. data: `recorded`, `date`,"
+	  " `mailed`. NOT_FOUND when unclaimed, CONFLICT when another PC holds"
+	  " the date." },
 	{ "ERROR.REPORT", PROG_SYNC, ROLE_PC, ARGS(error_report_args),
-	  h_error_report, "An error from the PC, kept in the sync log; data: `recorded`." },
+	  h_error_report,
+	  "An error from the PC, kept in the sync log and mailed to the"
+	  " facility's admins with a recovery address, the same message at most"
+	  " once an hour per facility. data: `recorded`, `mailed`." },
 	{ "UPDATE.CHECK", PROG_SYNC, ROLE_PC, ARGS(update_check_args),
 	  h_update_check,
 	  "The newest release newer than `version` (compared numerically; beta"

@@ -314,12 +314,35 @@ def ensure_demo(p, bindir):
     p.creds_partial.unlink()
 
 
+def agent_files(p):
+    return p.run / "agent.pid", p.log / "agent.log"
+
+
 def start_demo_agent(p, bindir, port):
-    """Hook: once tools/infosys-agent exists, start it here for the DEMO
-    facility (sync key in DIR/demo-credentials, base URL
-    http://127.0.0.1:PORT/api/sync, log DIR/log/agent.log, pid
-    DIR/run/agent.pid) and add it to stop_all() and status()."""
-    return None
+    """One `infosys-agent demo` feeding the DEMO facility live data and
+    settling its commands (idempotent: a running one is kept). Its INI and
+    key file are private to root; the key never appears on a command line."""
+    agent = bindir / "infosys-agent"
+    pidfile, log = agent_files(p)
+    if not agent.exists():
+        print(f"note: {agent} not built; no demo agent")
+        return None
+    if running(pidfile, "infosys-agent"):
+        return None
+    key = read_kv(p.creds)["sync_key"]
+    write_private(p.var / "agent.key", key + "\n")
+    commands = p.var / "agent-commands"
+    commands.mkdir(exist_ok=True)
+    write_private(p.var / "agent.ini",
+                  "[agent]\n"
+                  f"url = http://127.0.0.1:{port}\n"
+                  f"key_file = {p.var / 'agent.key'}\n"
+                  "pc = DEMO-PC-1\n"
+                  f"commands = {commands}\n")
+    proc = daemon([str(agent), "--conf", str(p.var / "agent.ini"), "demo"], log)
+    pidfile.write_text(f"{proc.pid}\n")
+    print(f"started demo agent (pid {proc.pid}, log {log})")
+    return proc.pid
 
 
 # ---------------------------------------------------------------- pools
@@ -525,6 +548,7 @@ def up(args):
 
 
 def stop_all(p):
+    stop("demo agent", agent_files(p)[0], "infosys-agent", 15)
     stop("nginx", p.ngx_pid, "nginx", 15)
     for prog in POOLS:
         sock, pidfile, _ = pool_files(p, prog)
@@ -545,6 +569,7 @@ def status(args):
     parts += [(f"{prog}.fcgi", pool_files(p, prog)[1], "multiwatch")
               for prog in POOLS]
     parts.append(("nginx", p.ngx_pid, "nginx"))
+    parts.append(("demo agent", agent_files(p)[0], "infosys-agent"))
     for label, pidfile, name in parts:
         pid = running(pidfile, name)
         print(f"{label:12} " + (f"running (pid {pid})" if pid else "stopped"))

@@ -6,9 +6,8 @@ import http.client
 import json
 import re
 import secrets
-import subprocess
 
-from conftest import CONTENT_TYPE, _current, add_user, create_facility
+from conftest import CONTENT_TYPE, _current, add_user, create_facility, sql  # noqa: F401
 
 # Every password, token and OTP the tests sent; test_auth_zz_secrets.py
 # looks for each in a dump of the database and in the logs.
@@ -75,16 +74,6 @@ def login(code, user, password, src="127.0.0.1", channel=None, otp=None,
     if tok:
         remember(tok)
     return status, headers, reply, tok
-
-
-def sql(query):
-    """Runs SQL as the database admin; rows as lists of strings."""
-    s = _current()
-    r = subprocess.run(["mariadb", "--no-defaults",
-                        f"--socket={s.var / 'run' / 'mariadb.sock'}",
-                        "-u", "root", "-N", "-B", "infosys", "-e", query],
-                       capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in r.stdout.splitlines()]
 
 
 class Facility:

@@ -9,6 +9,9 @@ down again at the end.
 Helpers, importable as `from conftest import api, ctl, create_facility`:
     api(path, body, headers=None, content_type=..., method="POST")
         -> (status, headers dict with lower-case names, JSON or text)
+    sync(key, body, pc="PC-1", headers=None, **kw) -> api() on /api/sync
+        with the facility's sync key and the PC's name
+    sql(query) -> rows (lists of strings) of SQL run as the database admin
     ctl(*args, stdin=None) -> CompletedProcess of infosysctl on the stack
     create_facility(code, name) -> the facility's sync key
     add_user(code, user, role, password)
@@ -133,3 +136,20 @@ def create_facility(code, name="Test Facility"):
 
 def add_user(code, user, role, password):
     ctl("user", "add", code, user, "--role", role, stdin=password + "\n")
+
+
+def sync(key, body, pc="PC-1", headers=None, **kw):
+    """api() on /api/sync as PC `pc` of the facility whose key is `key`."""
+    hdrs = {"Authorization": f"Bearer {key}", "Infosys-PC": pc}
+    hdrs.update(headers or {})
+    return api("/api/sync", body, headers=hdrs, **kw)
+
+
+def sql(query):
+    """Runs SQL as the database admin; rows as lists of strings."""
+    s = _current()
+    r = subprocess.run(["mariadb", "--no-defaults",
+                        f"--socket={s.var / 'run' / 'mariadb.sock'}",
+                        "-u", "root", "-N", "-B", "infosys"], input=query,
+                       capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in r.stdout.splitlines()]

@@ -8,7 +8,7 @@ import struct
 import time
 from urllib.parse import parse_qs, urlparse
 
-from authkit import Facility, login, post, remember, sql
+from authkit import Facility, post, remember, sql
 
 
 def totp(secret_b32, step):

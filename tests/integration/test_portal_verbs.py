@@ -7,17 +7,12 @@ import time
 
 import pytest
 
-from authkit import Facility, post, q, sql
-from conftest import api
+from authkit import Facility, post, q
+from conftest import api, sync
 
 
 def ts(offset=0):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + offset))
-
-
-def sync(fac, body, pc="PC-1"):
-    return api("/api/sync", body, {"Authorization": f"Bearer {fac.sync_key}",
-                                   "Infosys-PC": pc})
 
 
 class Portal:
@@ -58,7 +53,7 @@ def site(stack):
         " message=\"Fridge 1 above 8C\"",
         f"ALARM.PUSH alarm=A0 device=Z9 status=cleared severity=low ts={ts(-3000)}",
     ]
-    status, _, reply = sync(p.fac, "\n".join(lines))
+    status, _, reply = sync(p.fac.sync_key, "\n".join(lines))
     assert status == 200 and reply["ok"], reply
     return p
 
@@ -106,11 +101,11 @@ def test_alarm_ack_queues_canonical_command_and_pc_settles_it(site):
     alarm = site.ok("ALARM.LIST")["alarms"][0]
     assert alarm["ack"]["user"] == "staff" and alarm["ack"]["command"] == cid
     assert alarm["ack"]["status"] == "pending"
-    status, _, reply = sync(site.fac, "COMMAND.POLL")
+    status, _, reply = sync(site.fac.sync_key, "COMMAND.POLL")
     assert status == 200, reply
     mine = [c for c in reply["data"]["commands"] if c["id"] == cid]
     assert mine and mine[0]["command"] == d["line"]
-    status, _, reply = sync(site.fac, f"COMMAND.ACK id={cid} status=done"
+    status, _, reply = sync(site.fac.sync_key, f"COMMAND.ACK id={cid} status=done"
                                       " result=\"acknowledged on PC\"")
     assert status == 200, reply
     c = site.ok(f"COMMAND.GET id={cid}")
@@ -166,7 +161,7 @@ def test_admin_views(site):
     reqs = site.ok("AUDIT.REQUESTS limit=50", who="boss")["requests"]
     assert reqs and all(r["endpoint"] for r in reqs)
     assert any(r["verb"] == "DASHBOARD" for r in reqs)
-    sync(site.fac, "ERROR.REPORT message=\"disk almost full\" version=2.1.0")
+    sync(site.fac.sync_key, "ERROR.REPORT message=\"disk almost full\" version=2.1.0")
     syncs = site.ok("SYNC.LOG", who="boss")["syncs"]
     assert syncs[0]["kind"] == "error" and syncs[0]["message"] == "disk almost full"
     assert syncs[0]["pc"] == "PC-1"

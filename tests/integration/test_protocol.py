@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import api, create_facility, request
+from conftest import api, create_facility, request, sql, sync
 
 CT = "application/x-infosys-command"
 ENDPOINTS = ["/api/auth", "/api/portal", "/api/sync"]
@@ -24,10 +24,8 @@ def key(stack):
     return create_facility(fresh_code("PR"), "Protocol Clinic")
 
 
-def sync(key, body, pc="pc-1", **kw):
-    headers = {"Authorization": f"Bearer {key}", "Infosys-PC": pc}
-    headers.update(kw.pop("headers", {}))
-    return api("/api/sync", body, headers=headers, **kw)
+def sql_text(query):
+    return "\n".join("\t".join(row) for row in sql(query))
 
 
 def assert_alive(key):
@@ -218,21 +216,14 @@ def test_rotated_key_stops_working_at_once(stack):
     assert sync(new, "PING")[0] == 200
 
 
-def root_sql(stack, query):
-    return subprocess.run(
-        ["mariadb", "--socket", str(stack.var / "run" / "mariadb.sock"),
-         "-u", "root", "-N", "-B", "infosys", "-e", query],
-        capture_output=True, text=True, check=True).stdout
-
-
 def test_requests_are_logged_with_their_outcome(stack, key):
     st, _, _ = sync(key, "PING", pc="logged-pc")
     assert st == 200
-    rows = root_sql(stack, "SELECT endpoint, verb, pc_id, status, address "
+    rows = sql_text("SELECT endpoint, verb, pc_id, status, address "
                     "FROM request_log WHERE pc_id = 'logged-pc'")
     assert "sync\tPING\tlogged-pc\t200\t127.0.0.1" in rows
     sync(key, "PING x=1", pc="logged-pc")
-    rows = root_sql(stack, "SELECT status, code FROM request_log "
+    rows = sql_text("SELECT status, code FROM request_log "
                     "WHERE pc_id IS NULL AND code = 'BAD_COMMAND'")
     assert "400\tBAD_COMMAND" in rows
 
@@ -311,8 +302,8 @@ def test_request_log_redacts_secrets(stack, key):
     body = f"LOGIN facility=NOPE{secrets.token_hex(2)} user=nobody password={secret}"
     st, _, answer = api("/api/auth", body)
     assert st == 401 and answer["error"]["code"] == "AUTH_FAILED"
-    rows = root_sql(stack, "SELECT params FROM request_log "
+    rows = sql_text("SELECT params FROM request_log "
                     "WHERE verb = 'LOGIN' ORDER BY id DESC LIMIT 5")
     assert "[redacted]" in rows
     assert secret not in rows
-    assert secret not in root_sql(stack, "SELECT * FROM request_log")
+    assert secret not in sql_text("SELECT * FROM request_log")

@@ -1,26 +1,12 @@
 """PC sync, operational data (PROTOCOL.md §6, §7) through nginx: devices,
 readings, queues, alarms, error reports; batches atomic and idempotent;
 one facility's key sees nothing of another's; PHI refused and not logged."""
-import subprocess
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import PYTHON, REPO, api, create_facility
-
-
-def sync(key, body, pc="PC-1"):
-    return api("/api/sync", body, {"Authorization": f"Bearer {key}",
-                                   "Infosys-PC": pc})
-
-
-def sql(stack, text):
-    """Rows (tab-separated fields) of a statement run as the DB admin."""
-    r = subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "sql",
-                        "--var", str(stack.var)], input=text, text=True,
-                       capture_output=True, check=True)
-    return [line.split("\t") for line in r.stdout.splitlines()[1:]]
+from conftest import create_facility, sql, sync
 
 
 def ts(minutes_ago=0):
@@ -42,17 +28,17 @@ def facility_state(stack, code):
     """Everything the sync verbs wrote for a facility, as comparable rows."""
     f = f"(SELECT id FROM facilities WHERE code = '{code}')"
     return {
-        "devices": sql(stack, f"SELECT ext_id, kind, location, unit FROM devices "
+        "devices": sql(f"SELECT ext_id, kind, location, unit FROM devices "
                               f"WHERE facility_id = {f} ORDER BY ext_id"),
-        "readings": sql(stack, f"SELECT d.ext_id, r.ts, r.value FROM readings r "
+        "readings": sql(f"SELECT d.ext_id, r.ts, r.value FROM readings r "
                                f"JOIN devices d ON d.id = r.device_id "
                                f"WHERE d.facility_id = {f} ORDER BY 1, 2"),
-        "queues": sql(stack, f"SELECT ext_id, length, wait_min, ts FROM queues "
+        "queues": sql(f"SELECT ext_id, length, wait_min, ts FROM queues "
                              f"WHERE facility_id = {f} ORDER BY ext_id"),
-        "history": sql(stack, f"SELECT q.ext_id, h.ts, h.length FROM queue_history h "
+        "history": sql(f"SELECT q.ext_id, h.ts, h.length FROM queue_history h "
                               f"JOIN queues q ON q.id = h.queue_id "
                               f"WHERE q.facility_id = {f} ORDER BY 1, 2"),
-        "alarms": sql(stack, f"SELECT ext_id, status, severity, ts, message "
+        "alarms": sql(f"SELECT ext_id, status, severity, ts, message "
                              f"FROM alarms WHERE facility_id = {f} ORDER BY ext_id"),
     }
 
@@ -179,7 +165,7 @@ def test_error_report_stored(stack, fac):
     status, _, reply = sync(key, f'ERROR.REPORT message="Upload failed, 3 retries" '
                                  f'trace="{trace}" version=4.2.17-beta')
     assert status == 200 and reply["data"]["recorded"] is True
-    rows = sql(stack, "SELECT kind, message, version FROM sync_log WHERE "
+    rows = sql("SELECT kind, message, version FROM sync_log WHERE "
                       f"facility_id = (SELECT id FROM facilities WHERE code = '{code}')")
     assert ["error", "Upload failed, 3 retries", "4.2.17-beta"] in rows
 
@@ -198,11 +184,11 @@ def test_phi_refused_and_not_logged(stack, fac, text):
     status, _, reply = sync(key, f'ERROR.REPORT version=v{marker} message="{text}"')
     assert status == 422 and reply["error"]["code"] == "PHI_REJECTED", reply
     assert text not in reply["error"]["message"]
-    log = sql(stack, "SELECT params, status FROM request_log WHERE params LIKE "
+    log = sql("SELECT params, status FROM request_log WHERE params LIKE "
                      f"'%v{marker}%'")
     assert log and log[0][1] == "422"
     assert text not in log[0][0] and text.split()[1] not in log[0][0]
-    stored = sql(stack, "SELECT COUNT(*) FROM sync_log WHERE version = "
+    stored = sql("SELECT COUNT(*) FROM sync_log WHERE version = "
                         f"'v{marker}'")
     assert stored == [["0"]]
 

@@ -5,26 +5,13 @@ facility's commands, and the daily-sync race between PCs.
 Leases are shortened in the test stack's configuration ([sync] lease_s
 and daily_lease_s)."""
 import configparser
-import subprocess
 import threading
 import time
 import uuid
 
 import pytest
 
-from conftest import PYTHON, REPO, api, create_facility
-
-def sync(key, body, pc="PC-1"):
-    return api("/api/sync", body, {"Authorization": f"Bearer {key}",
-                                   "Infosys-PC": pc})
-
-
-def sql(stack, text):
-    r = subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "sql",
-                        "--var", str(stack.var)], input=text, text=True,
-                       capture_output=True, check=True)
-    return [line.split("\t") for line in r.stdout.splitlines()[1:]]
-
+from conftest import create_facility, sql, sync
 
 @pytest.fixture(scope="module")
 def leases(stack):
@@ -40,14 +27,14 @@ def leases(stack):
 def new_facility(stack):
     code = "Q" + uuid.uuid4().hex[:10].upper()
     key = create_facility(code, "Command queue test")
-    fid = sql(stack, f"SELECT id FROM facilities WHERE code = '{code}'")[0][0]
+    fid = sql(f"SELECT id FROM facilities WHERE code = '{code}'")[0][0]
     return int(fid), key
 
 
 def queue(stack, fid, line, issuer="alice"):
     """Test-only: what a portal verb will do, straight into the table."""
     escaped = line.replace("\\", "\\\\").replace("'", "\\'")
-    rows = sql(stack, "INSERT INTO commands (facility_id, line, issuer, "
+    rows = sql("INSERT INTO commands (facility_id, line, issuer, "
                       f"created_at) VALUES ({fid}, '{escaped}', '{issuer}', "
                       "UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")
     return int(rows[0][0])
@@ -78,7 +65,7 @@ def test_poll_leases_then_redelivers(stack, leases):
     time.sleep(lease_s + 1.2)
     again = poll(key, "PC-2")
     assert [c["id"] for c in again] == [cid]
-    row = sql(stack, f"SELECT status, lease_pc, deliveries FROM commands WHERE id = {cid}")
+    row = sql(f"SELECT status, lease_pc, deliveries FROM commands WHERE id = {cid}")
     assert row == [["delivered", "PC-2", "2"]]
 
 
@@ -92,7 +79,7 @@ def test_ack_once(stack, leases):
     status, _, second = sync(key, f"COMMAND.ACK id={cid} status=failed")
     assert status == 200 and second["data"]["settled"] is False
     assert second["data"]["status"] == "done"
-    assert sql(stack, f"SELECT status, result FROM commands WHERE id = {cid}") == \
+    assert sql(f"SELECT status, result FROM commands WHERE id = {cid}") == \
         [["done", "written 12.dat"]]
 
 
@@ -108,7 +95,7 @@ def test_settled_never_redelivered(stack, leases):
 
 def test_poll_order_and_max(stack, leases):
     fid, key = new_facility(stack)
-    ids = [queue(stack, fid, f"REPORT.REQUEST kind=temperature") for _ in range(5)]
+    ids = [queue(stack, fid, "REPORT.REQUEST kind=temperature") for _ in range(5)]
     first = poll(key, max_=2)
     rest = poll(key, "PC-2")
     assert [c["id"] for c in first] == ids[:2]
@@ -202,7 +189,7 @@ def test_daily_reported_is_not_taken_over(stack, leases):
     assert status == 200 and reply["data"]["recorded"] is True
     time.sleep(daily_lease_s + 1.2)
     assert claim(key, "2026-03-01", "PC-2")[0] == 409
-    rows = sql(stack, "SELECT kind, sync_date, status, message FROM sync_log "
+    rows = sql("SELECT kind, sync_date, status, message FROM sync_log "
                       f"WHERE facility_id = {fid}")
     assert rows == [["daily", "2026-03-01", "error",
                      "Step 3 upload failed, 2 retries"]]
@@ -215,7 +202,7 @@ def test_daily_report_unclaimed(stack, leases):
 
 
 def global_status(stack, name):
-    return int(sql(stack, f"SHOW GLOBAL STATUS LIKE '{name}'")[0][1])
+    return int(sql(f"SHOW GLOBAL STATUS LIKE '{name}'")[0][1])
 
 
 def test_empty_poll_costs_one_statement_and_no_log_row(stack):
@@ -231,7 +218,7 @@ def test_empty_poll_costs_one_statement_and_no_log_row(stack):
         assert st == 200 and body["data"]["commands"] == []
     after = global_status(stack, "Com_stmt_execute")
     assert after - before == 20
-    logged = sql(stack, "SELECT COUNT(*) FROM request_log "
+    logged = sql("SELECT COUNT(*) FROM request_log "
                  f"WHERE pc_id = '{pc}'")[0][0]
     assert logged == "0"
 
@@ -243,7 +230,7 @@ def test_poll_that_delivers_or_fails_is_logged(stack):
     st, _, body = sync(key, "COMMAND.POLL", pc=pc)
     assert st == 200 and len(body["data"]["commands"]) == 1
     assert sync("x" * 43, "COMMAND.POLL", pc=pc)[0] == 401
-    rows = sql(stack, "SELECT status FROM request_log "
+    rows = sql("SELECT status FROM request_log "
                f"WHERE verb = 'COMMAND.POLL' AND (pc_id = '{pc}' OR "
                "status = 401) ORDER BY id")
     assert ["200"] in rows and ["401"] in rows
