@@ -7,8 +7,8 @@
  * A poll first reads without locking; only when something is due does it
  * take the rows with FOR UPDATE SKIP LOCKED inside a transaction, so two
  * PCs polling at once never get the same command and never wait for
- * each other. The index is forced on the locking read: ordered by id, the
- * optimiser may otherwise walk every settled command of the facility. */
+ * each other. The index is forced on the locking read: the optimiser may
+ * otherwise walk every settled command of the facility. */
 #include <stdlib.h>
 #include <string.h>
 #include "cmdqueue.h"
@@ -21,10 +21,16 @@ static const char sql_add[] =
 static const char sql_due_peek[] =
 	"SELECT id FROM commands WHERE facility_id = ? AND due_at <= ? LIMIT 1";
 
+/* In the index's own order (due_at, then id, which InnoDB keeps in every
+ * secondary index), so the scan stops after LIMIT rows and locks only
+ * those: ordered by id alone, it would sort, and so read and lock, every
+ * due command of the facility first — with a large backlog enough locks
+ * to exhaust the server's lock memory. Never-delivered commands (due_at
+ * 0) go first, oldest first, then lapsed leases. */
 static const char sql_due_take[] =
 	"SELECT id, line, issuer, created_at FROM commands "
 	"FORCE INDEX (ix_commands_due) WHERE facility_id = ? AND due_at <= ? "
-	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+	"ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
 static const char sql_lease[] =
 	"UPDATE commands SET status = 'delivered', due_at = ?, lease_pc = ?, "

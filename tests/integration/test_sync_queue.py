@@ -234,3 +234,19 @@ def test_poll_that_delivers_or_fails_is_logged(stack):
                f"WHERE verb = 'COMMAND.POLL' AND (pc_id = '{pc}' OR "
                "status = 401) ORDER BY id")
     assert ["200"] in rows and ["401"] in rows
+
+
+def test_poll_of_a_large_backlog_reads_only_what_it_leases(stack):
+    """A facility with a long queue of due commands: a poll takes rows in
+    the index's order and stops at its limit, instead of reading (and
+    locking, FOR UPDATE) the whole backlog; a backlog of hundreds of
+    thousands once exhausted the server's lock memory that way."""
+    fid, key = new_facility(stack)
+    sql("INSERT INTO commands (facility_id, line, issuer, created_at) "
+        f"SELECT {fid}, 'REPORT.REQUEST kind=inventory user=bulk', 'bulk', "
+        "UTC_TIMESTAMP() FROM seq_1_to_20000")
+    poll(key, max_=1)                                   # statements prepared
+    before = global_status(stack, "Handler_read_next")
+    assert len(poll(key, pc="PC-2", max_=5)) == 5
+    read = global_status(stack, "Handler_read_next") - before
+    assert read < 1000, f"a poll of 5 read {read} index entries"
