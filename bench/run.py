@@ -129,16 +129,7 @@ def main():
                  f"{sizes['commands']:,} rows.",
                  "", "| case | req/s | readings/s | p50 ms | p99 ms | ratio to reference | non-2xx |",
                  "|---|---|---|---|---|---|---|"]
-    notes = []
-    if results[2][1]["non2xx"]:
-        # nginx's /bench/nodb takes 8 KiB bodies (tools/render_nginx.py):
-        # a refused 1000-line body is no reference; fall back to 100 lines.
-        notes.append("The 1000-line reference was refused by nginx (/bench/nodb"
-                     " allows 8 KiB); the 1000-line batch is compared with the"
-                     " 100-line reference.")
-        results = [(n, r, l, 1 if ref == 2 else ref) for n, r, l, ref in results]
     lines_out += [row(n, r, results[ref][1], lines) for n, r, lines, ref in results]
-    lines_out += [""] + notes if notes else []
     leased = [r.get("leased") for _, r, _, _ in results if "leased" in r]
     if leased:
         lines_out += ["", f"Non-empty polls leased {leased[0]:,} commands in "
