@@ -125,7 +125,12 @@ fuzz: build/fuzz/fuzz_cmd
 	build/fuzz/fuzz_cmd -max_total_time=$(FUZZ_TIME) -max_len=20000 \
 	    build/fuzz/corpus tests/fuzz/corpus
 
-bench: all
+# pwtime: one argon2id verify at the server's parameters (bench/pwtime.c).
+$(BIN)/pwtime: $(BUILD)/bench/pwtime.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all $(BIN)/pwtime
 	@$(PYTHON) bench/run.py --var $(RUN_VAR) --port $(RUN_PORT) --bin $(BIN)
 
 docs: $(BIN)/infosysctl

@@ -24,10 +24,34 @@ local ndev = tonumber(os.getenv("BENCH_DEVICES") or "100")
 local prefix = os.getenv("BENCH_DEVPREFIX") or "BP"
 local base = tonumber(os.getenv("BENCH_TS_BASE") or "0")
 local threads = 0
+local all_threads = {}
 
 function setup(thread)
   thread:set("tid", threads)
   threads = threads + 1
+  all_threads[threads] = thread
+end
+
+-- With BENCH_STATUS=1 each thread counts responses by HTTP status and the
+-- totals are printed as "Status NNN: count" lines at the end (wrk itself
+-- only says how many were not 2xx/3xx; a rate-limited flood needs to tell
+-- nginx's 429s from the application's refusals).
+if os.getenv("BENCH_STATUS") == "1" then
+  statuses = {}
+  response = function(status)
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+  done = function()
+    local total = {}
+    for _, t in ipairs(all_threads) do
+      for code, n in pairs(t:get("statuses") or {}) do
+        total[code] = (total[code] or 0) + n
+      end
+    end
+    for code, n in pairs(total) do
+      io.write(string.format("Status %d: %d\n", code, n))
+    end
+  end
 end
 
 local counter = 0

@@ -12,12 +12,16 @@ The sync cases run on two facilities of their own (BENCH, with a supply of
 due commands, and BENCH0, with none due) whose keys are kept in
 DIR/bench/keys, and with the readings and commands tables first filled to
 at least a million rows each (bench/fill.py), as two years of a real
-facility would be."""
+facility would be.
+
+Then the sign-in figures of bench/signin.py: one argon2id verify, a LOGIN
+flood against the stack's nginx rate limit, and, on a bench stack of its
+own (DIR/bench-stack, brought down at the end whatever happens), LOGIN
+throughput and PING/DASHBOARD with and without a LOGIN flood."""
 import argparse
 import os
 import platform
-import random
-import re
+import signal
 import subprocess
 import sys
 import time
@@ -25,9 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fill  # noqa: E402
+import signin  # noqa: E402
+import wrkrun  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def machine():
@@ -48,29 +53,8 @@ def read_kv(path):
 
 
 def wrk(url, body, seconds, conns, key="", cookie="", readings=0, keys=()):
-    env = dict(os.environ, BENCH_BODY=body, BENCH_KEY=key,
-               BENCH_KEYS=",".join(keys),
-               BENCH_COOKIE=cookie, BENCH_READINGS=str(readings),
-               BENCH_DEVICES=str(fill.PUSH_DEVICES),
-               BENCH_DEVPREFIX=fill.PUSH_PREFIX,
-               BENCH_TS_BASE=str(int(time.time()) - 40 * 86400
-                                 - random.randrange(4 * 365 * 86400)))
-    r = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{seconds}s",
-                        "--latency", "-s", str(REPO / "bench" / "post.lua"),
-                        url], env=env, capture_output=True, text=True,
-                       check=True)
-    return parse(r.stdout)
-
-
-def parse(out):
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = {}
-    for pct, val, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$",
-                                     out, re.M):
-        lat[pct] = float(val) * UNIT[unit]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99"),
-            "non2xx": int(bad.group(1)) if bad else 0}
+    return wrkrun.run(url, body, seconds, conns, key=key, cookie=cookie,
+                      readings=readings, keys=keys)
 
 
 def row(name, r, ref, lines):
@@ -96,6 +80,20 @@ def cases(demo_key, keys):
     ]
 
 
+def signin_section(args, base):
+    creds = read_kv(Path(args.var) / "demo-credentials")
+    pw = signin.pwtime(args.bin)
+    # Half the usual length: a flood nginx refuses is ~5k requests/s,
+    # each a line in the stack's error log.
+    limited = signin.rate_limited(base, creds, max(3, args.seconds // 2),
+                                  args.conns)
+    time.sleep(1)
+    m = signin.measure(Path(args.var) / "bench-stack", args.bench_port,
+                       args.bin, args.seconds, args.conns)
+    return signin.report(pw, limited, m, args.seconds, args.conns,
+                         args.bench_port)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--var", default="var")
@@ -103,7 +101,12 @@ def main():
     ap.add_argument("--bin", default="bin")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--conns", type=int, default=32)
+    ap.add_argument("--bench-port", type=int, default=18900,
+                    help="port of the sign-in bench stack")
+    ap.add_argument("--no-signin", action="store_true")
     args = ap.parse_args()
+    # make's interrupt and a kill both unwind, so the bench stack comes down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base = f"http://127.0.0.1:{args.port}"
     creds = Path(args.var) / "demo-credentials"
     if not creds.exists():
@@ -135,12 +138,20 @@ def main():
         lines_out += ["", f"Non-empty polls leased {leased[0]:,} commands in "
                           f"{args.seconds} s (one per poll; {fill.POLL_FACILITIES} facilities"
                           f" x {fill.DUE_EACH} due at the start)."]
+    failed = False
+    if not args.no_signin:
+        try:
+            lines_out += signin_section(args, base)
+        except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+            # Keep the rows above; say what is missing and fail make.
+            lines_out += ["", f"Sign-in bench failed: {e}"]
+            failed = True
     text = "\n".join(lines_out) + "\n"
     print(text)
     out = Path(args.var) / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.md").write_text(text)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -96,9 +96,11 @@ static json_t *params_redacted(const struct call *c, enum errcode code)
 
 		if (!v->present)
 			continue;
-		/* A refused text may be the very identifier it was refused
-		 * for: it is not logged either. */
-		if (s->type == AT_SECRET ||
+		/* Secrets, password hashes (crackable) and e-mail addresses
+		 * (sealed at rest) never reach the log; nor does a refused
+		 * text, which may be the very identifier it was refused for. */
+		if (s->type == AT_SECRET || s->type == AT_HASH ||
+		    s->type == AT_EMAIL ||
 		    (s->type == AT_TEXT && code == E_PHI_REJECTED))
 			json_object_set_new(p, s->key, json_string("[redacted]"));
 		else

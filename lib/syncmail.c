@@ -51,6 +51,8 @@ int syncmail_claim(struct ctx *ctx, const char *message, int *due,
 
 static const char *mail_body(struct ctx *ctx, const struct syncmail_report *r)
 {
+	int daily = strcmp(r->kind, "daily") == 0;
+	const char *pc = ctx->pc_id ? ctx->pc_id : "?";
 	char ts[TS_LEN + 1];
 
 	ts_format(ctx->now, ts);
@@ -59,10 +61,10 @@ static const char *mail_body(struct ctx *ctx, const struct syncmail_report *r)
 		"PC: %s\nVersion: %s\n%s%s\n"
 		"The same message is mailed at most once an hour; every report"
 		" is in the sync log (SYNC.LOG).\n",
-		strcmp(r->kind, "daily") == 0 ? "The daily sync of" : "PC",
-		strcmp(r->kind, "daily") == 0 ? r->date : ctx->pc_id,
+		daily ? "The daily sync of" : "PC",
+		daily && r->date ? r->date : pc,
 		ctx->facility_code ? ctx->facility_code : "?", ts, r->message,
-		ctx->pc_id ? ctx->pc_id : "?", r->version ? r->version : "-",
+		pc, r->version ? r->version : "-",
 		r->trace ? "\nTrace:\n" : "", r->trace ? r->trace : "");
 }
 
@@ -73,7 +75,7 @@ static const char *mail_subject(struct ctx *ctx,
 
 	if (strcmp(r->kind, "daily") == 0)
 		return arena_printf(ctx->arena, "Infosys %s: daily sync of %s"
-				    " failed", code, r->date);
+				    " failed", code, r->date ? r->date : "?");
 	return arena_printf(ctx->arena, "Infosys %s: error on PC %s", code,
 			    ctx->pc_id ? ctx->pc_id : "?");
 }

@@ -38,7 +38,8 @@ int ctl_fail(const struct err *err);
  * CTL_USAGE. */
 int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* [A-Za-z0-9]{3,16}; [A-Za-z0-9._@-]{1,64}; [A-Za-z0-9_]{1,64}. */
+/* 1 when s is a facility code / user name (the protocol's `code` and
+ * `name` types, bind.h), or [A-Za-z0-9_]{1,64}. */
 int ctl_valid_code(const char *s);
 int ctl_valid_user_name(const char *s);
 int ctl_valid_ident(const char *s);

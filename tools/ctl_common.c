@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bind.h"
 #include "ctl.h"
 
 const char *ctl_conf_path;
@@ -89,12 +90,12 @@ static int all_of(const char *s, size_t min, size_t max, const char *extra)
 
 int ctl_valid_code(const char *s)
 {
-	return all_of(s, 3, 16, "");
+	return value_is_code(s, strlen(s)) == 0;
 }
 
 int ctl_valid_user_name(const char *s)
 {
-	return all_of(s, 1, 64, "._@-");
+	return value_is_name(s, strlen(s)) == 0;
 }
 
 int ctl_valid_ident(const char *s)

@@ -2,7 +2,7 @@
 // tools/run_tests.py in INFOSYS_TEST_VAR / _PORT / _BIN), facilities and
 // users made with infosysctl, data pushed like a facility PC, and a fresh
 // headless Chromium (Debian's) per test at phone or desktop size.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -146,4 +146,20 @@ export async function totp(secretB32, at = Date.now()) {
   const mac = createHmac('sha1', key).update(msg).digest();
   const o = mac[19] & 15;
   return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// `infosysctl mail run --smtp url`: the outbox delivered once. Asynchronous,
+// so that an SMTP sink served by this same node process can answer it.
+// Resolves to { status, output } even when some message was not sent (the
+// outbox is shared with whatever ran before on the stack); the caller
+// checks what its own sink received.
+export function mailRun(url) {
+  return new Promise((res, rej) => {
+    execFile(join(BIN, 'infosysctl'), ['mail', 'run', '--smtp', url], {
+      env: { ...process.env, INFOSYS_CONF: join(VAR, 'infosys.conf') }, encoding: 'utf8',
+    }, (e, stdout, stderr) => {
+      if (e && typeof e.code !== 'number') return rej(e);
+      return res({ status: e ? e.code : 0, output: stdout + stderr });
+    });
+  });
 }

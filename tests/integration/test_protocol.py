@@ -307,3 +307,18 @@ def test_request_log_redacts_secrets(stack, key):
     assert "[redacted]" in rows
     assert secret not in rows
     assert secret not in sql_text("SELECT * FROM request_log")
+
+
+def test_request_log_keeps_no_hash_or_email(stack, key):
+    """USER.UPSERT carries a crackable password hash and an address that is
+    stored sealed: neither may sit in clear in the insert-only log."""
+    salt = secrets.token_hex(8)
+    email = f"nurse.{salt}@clinic.example"
+    phc = ("$argon2id$v=19$m=65536,t=3,p=1$" + "c2FsdHNhbHRzYWx0c2FsdA"
+           "$" + "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
+    st, _, body = sync(key, f'USER.UPSERT user=u{salt} role=user '
+                            f'hash="{phc}" email={email}')
+    assert st == 200, body
+    dump = sql_text("SELECT params FROM request_log WHERE verb = 'USER.UPSERT'")
+    assert f"u{salt}" in dump
+    assert email not in dump and "aGFzaGhhc2g" not in dump

@@ -134,18 +134,33 @@ async function onPasswordChange(ev) {
 
 const RECOVER_MSG = 'If the details match an account with a recovery e-mail address, a message is on its way. It can take a few minutes.';
 
+const RECOVER_ERR = {
+  AUTH_FAILED: 'The reset code is wrong, used or expired. Ask for a new code and try again.',
+  THROTTLED: ERR.THROTTLED,
+};
+
 async function onRecover(ev, verb, msgSel) {
   ev.preventDefault();
   const f = values(ev.target);
+  // Every field is needed; asking the server would only answer BAD_ARGUMENT.
+  if (Object.values(f).some((v) => !v)) return say($(msgSel), 'Fill in every field.', 'error');
+  // A status that changes on every submit, so that a repeated answer is
+  // seen (and announced) as a new one.
+  say($(msgSel), 'Sending…');
   const r = await auth(verb, f, { quietAuth: true });
   const code = r.error && r.error.code;
   if (r.ok) {
     ev.target.reset();
+    if (verb === 'PASSWORD.RESET.REQUEST') {
+      // The code arrives by mail for the same facility and user.
+      $('#rp-facility').value = f.facility;
+      $('#rp-user').value = f.user;
+    }
     say($(msgSel), verb === 'PASSWORD.RESET' ? 'Your password was set. Sign in with it now.' : RECOVER_MSG, 'ok');
   } else if (code === 'BAD_COMMAND') {
     say($(msgSel), 'This is not available here yet. Ask your facility admin.', 'error');
   } else {
-    say($(msgSel), (r.error && r.error.message) || 'That did not work.', 'error');
+    say($(msgSel), RECOVER_ERR[code] || (r.error && r.error.message) || 'That did not work.', 'error');
   }
 }
 
