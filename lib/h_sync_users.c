@@ -65,14 +65,6 @@ static int user_find(struct ctx *ctx, const char *name, struct pc_user *u,
 	return 1;
 }
 
-static int tx_end(struct ctx *ctx, int failed, struct err *err)
-{
-	if (!failed && db_commit(ctx->db, err) == 0)
-		return 0;
-	db_rollback(ctx->db);
-	return -1;
-}
-
 /* A new hash replaces the stored one through the password history (the
  * PC's user chose it, so no change is pending); the same hash again is
  * no change at all. */
@@ -131,7 +123,7 @@ HANDLER(h_user_upsert)
 		  session_close_user(ctx->db, u.id, 0, err) != 0);
 	if (failed && err->code == E_OK)
 		err_set(err, E_INTERNAL, "the upserted user vanished");
-	if (tx_end(ctx, failed, err) != 0)
+	if (db_end(ctx->db, failed, err) != 0)
 		return -1;
 	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "created", json_boolean(affected == 1));
@@ -152,7 +144,7 @@ HANDLER(h_user_remove)
 	if (found <= 0) {
 		/* Unknown is success: the PC's retry of a removal that
 		 * already happened must not fail its batch. */
-		if (tx_end(ctx, found < 0, err) != 0)
+		if (db_end(ctx->db, found < 0, err) != 0)
 			return -1;
 		json_object_set_new(data, "user", json_string(name));
 		json_object_set_new(data, "removed", json_false());
@@ -163,7 +155,7 @@ HANDLER(h_user_remove)
 	 * so that they end in this transaction whatever the schema says. */
 	failed = db_exec(ctx->db, sql_remove_sessions, p, 1, NULL, NULL, err) != 0 ||
 		 db_exec(ctx->db, sql_remove, p, 1, NULL, NULL, err) != 0;
-	if (tx_end(ctx, failed, err) != 0)
+	if (db_end(ctx->db, failed, err) != 0)
 		return -1;
 	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "removed", json_true());

@@ -95,14 +95,6 @@ static int target_find(struct ctx *ctx, const struct call *call,
 	return 0;
 }
 
-static int tx_end(struct ctx *ctx, int rc, struct err *err)
-{
-	if (rc == 0 && db_commit(ctx->db, err) == 0)
-		return 0;
-	db_rollback(ctx->db);
-	return -1;
-}
-
 HANDLER(h_user_unlock)
 {
 	long long id;
@@ -114,7 +106,7 @@ HANDLER(h_user_unlock)
 	int rc = lockout_clear(ctx->db, id, err) != 0 ||
 		 userchange_record(ctx->db, id, UC_UNLOCK, err) != 0 ||
 		 actlog_write(ctx, "users", "user.unlock", name, NULL, err) != 0;
-	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
+	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
 	json_object_set_new(data, "user", json_string(name));
 	json_object_set_new(data, "failed_logins", json_integer(0));
@@ -157,7 +149,7 @@ HANDLER(h_user_reset)
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
 		 userchange_record(ctx->db, id, UC_PASSWORD, err) != 0 ||
 		 actlog_write(ctx, "users", "user.reset", name, NULL, err) != 0;
-	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
+	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
 	json_object_set_new(data, "user", json_string(name));
 	json_object_set_new(data, "password", json_string(pw));
@@ -181,7 +173,7 @@ HANDLER(h_user_disable)
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
 		 userchange_record(ctx->db, id, UC_DISABLE, err) != 0 ||
 		 actlog_write(ctx, "users", "user.disable", name, NULL, err) != 0;
-	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
+	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
 	json_object_set_new(data, "user", json_string(name));
 	json_object_set_new(data, "status", json_string("disabled"));
@@ -247,7 +239,7 @@ HANDLER(h_policy_set)
 			  detail, err) != 0;
 	free(detail);
 	json_decref(changed);
-	if (tx_end(ctx, rc ? -1 : 0, err) != 0)
+	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
 	changed = policy_to_json(&pol);
 	json_object_update(data, changed);

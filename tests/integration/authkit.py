@@ -7,7 +7,7 @@ import json
 import re
 import secrets
 
-from conftest import CONTENT_TYPE, _current, add_user, create_facility, sql  # noqa: F401
+from conftest import CONTENT_TYPE, _current, add_user, create_facility, sql, sync  # noqa: F401
 
 # Every password, token and OTP the tests sent; test_auth_zz_secrets.py
 # looks for each in a dump of the database and in the logs.
@@ -21,6 +21,12 @@ def remember(secret):
 
 def new_code(prefix="T"):
     return (prefix + secrets.token_hex(5)).upper()[:16]
+
+
+def fresh_address():
+    """A loopback source address of its own, so that the failures a test
+    makes count towards no other test's address throttle (or a rerun's)."""
+    return "127.{}.{}.{}".format(*(secrets.randbelow(250) + 2 for _ in range(3)))
 
 
 def strong_password():
@@ -235,3 +241,15 @@ class SmtpSink:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def pc_sync(f, body, pc="PC-1"):
+    """api() on /api/sync as PC `pc` of Facility f."""
+    return sync(f.sync_key, body, pc)
+
+
+def pc_ok(f, body, pc="PC-1"):
+    """pc_sync that must succeed; returns the answer's data."""
+    status, _, reply = pc_sync(f, body, pc)
+    assert status == 200 and reply["ok"], reply
+    return reply.get("data", reply)

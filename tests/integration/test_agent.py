@@ -8,20 +8,12 @@ import signal
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import PYTHON, REPO, create_facility, ctl
+from conftest import create_facility, ctl, sql
 
 _last = [0]
-
-
-def sql(stack, text):
-    r = subprocess.run([PYTHON, str(REPO / "tools" / "stack.py"), "sql",
-                        "--var", str(stack.var)], input=text, text=True,
-                       capture_output=True, check=True)
-    return [line.split("\t") for line in r.stdout.splitlines()[1:]]
 
 
 class Agent:
@@ -31,7 +23,7 @@ class Agent:
         self.stack, self.tmp = stack, tmp
         self.code = "A" + uuid.uuid4().hex[:10].upper()
         key = create_facility(self.code, "Agent test")
-        self.fid = int(sql(stack, "SELECT id FROM facilities WHERE code = "
+        self.fid = int(sql("SELECT id FROM facilities WHERE code = "
                                   f"'{self.code}'")[0][0])
         keyfile = tmp / "sync.key"
         keyfile.write_text(key + "\n")
@@ -61,13 +53,13 @@ class Agent:
 
     def queue(self, line):
         escaped = line.replace("\\", "\\\\").replace("'", "\\'")
-        rows = sql(self.stack, "INSERT INTO commands (facility_id, line, issuer,"
+        rows = sql("INSERT INTO commands (facility_id, line, issuer,"
                    f" created_at) VALUES ({self.fid}, '{escaped}', 'alice',"
                    " UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")
         return int(rows[0][0])
 
     def status(self, cid):
-        return sql(self.stack, f"SELECT status FROM commands WHERE id = {cid}")[0][0]
+        return sql(f"SELECT status FROM commands WHERE id = {cid}")[0][0]
 
 
 @pytest.fixture
@@ -114,17 +106,17 @@ def test_push_csv_lands(agent, tmp_path):
     r = agent.run("push", src)
     assert r.returncode == 0, r.stderr
     assert "pushed 7 lines in 1 batches" in r.stdout
-    rows = sql(agent.stack, "SELECT d.ext_id, r.value FROM readings r JOIN devices d"
+    rows = sql("SELECT d.ext_id, r.value FROM readings r JOIN devices d"
                f" ON d.id = r.device_id WHERE d.facility_id = {agent.fid}"
                " ORDER BY d.ext_id, r.ts")
     assert rows == [["F1", "4.50"], ["F1", "4.75"], ["Z1", "-20.10"]]
-    assert sql(agent.stack, "SELECT location FROM devices WHERE facility_id ="
+    assert sql("SELECT location FROM devices WHERE facility_id ="
                f" {agent.fid} AND ext_id = 'F1'") == [["Pharmacy fridge, left"]]
-    assert sql(agent.stack, "SELECT message FROM alarms WHERE facility_id ="
+    assert sql("SELECT message FROM alarms WHERE facility_id ="
                f" {agent.fid}") == [["Door left open, 9.1C"]]
     # Again: a retry converges, nothing doubles.
     assert agent.run("push", src).returncode == 0
-    assert len(sql(agent.stack, "SELECT 1 FROM readings r JOIN devices d ON"
+    assert len(sql("SELECT 1 FROM readings r JOIN devices d ON"
                    f" d.id = r.device_id WHERE d.facility_id = {agent.fid}")) == 3
 
 
@@ -137,7 +129,7 @@ def test_push_stdin_batches_of_1000(agent):
     r = agent.run("push", stdin="\n".join(lines) + "\n")
     assert r.returncode == 0, r.stderr
     assert "pushed 1501 lines in 2 batches" in r.stdout
-    assert sql(agent.stack, "SELECT COUNT(*) FROM readings r JOIN devices d ON"
+    assert sql("SELECT COUNT(*) FROM readings r JOIN devices d ON"
                f" d.id = r.device_id WHERE d.facility_id = {agent.fid}") == [["1500"]]
 
 
@@ -147,7 +139,7 @@ def test_push_refused_batch_names_the_input_line(agent):
                                 "reading,F1,2024-05-01T10:01:00Z,999\n")
     assert r.returncode == 1
     assert "BAD_ARGUMENT" in r.stderr and "input line 5" in r.stderr
-    assert sql(agent.stack, "SELECT COUNT(*) FROM devices WHERE facility_id ="
+    assert sql("SELECT COUNT(*) FROM devices WHERE facility_id ="
                f" {agent.fid}") == [["0"]]
     r = agent.run("push", stdin="bogus,1,2\n")
     assert r.returncode == 1 and "unknown record" in r.stderr
@@ -221,7 +213,7 @@ def test_daily_claims_once(agent, tmp_path):
     other = agent.argv("--pc", "PC-OTHER", "daily")
     r = subprocess.run(other, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "belongs to another PC" in r.stdout
-    assert sql(agent.stack, "SELECT COUNT(*) FROM sync_log WHERE facility_id ="
+    assert sql("SELECT COUNT(*) FROM sync_log WHERE facility_id ="
                f" {agent.fid}") == [["1"]]
 
 
@@ -279,19 +271,19 @@ def test_update_check_refuses_an_altered_manifest(agent, release_keys):
     publish(release_keys, "good", v)
     assert check(agent, release_keys).returncode == 0
     # A compromised server changes the signed text ...
-    sql(agent.stack, "UPDATE releases SET manifest = REPLACE(manifest,"
+    sql("UPDATE releases SET manifest = REPLACE(manifest,"
         " 'https://updates.example.org/', 'https://evil.example.net/'),"
         " url = REPLACE(url, 'https://updates.example.org/',"
         f" 'https://evil.example.net/') WHERE version = '{v}'")
     r = check(agent, release_keys)
     assert r.returncode == 3 and "REFUSED" in r.stderr
     # ... or only the fields beside it.
-    sql(agent.stack, "UPDATE releases SET manifest = REPLACE(manifest,"
+    sql("UPDATE releases SET manifest = REPLACE(manifest,"
         " 'https://evil.example.net/', 'https://updates.example.org/')"
         f" WHERE version = '{v}'")
     r = check(agent, release_keys)
     assert r.returncode == 3 and "differ from the signed manifest" in r.stderr
-    sql(agent.stack, "UPDATE releases SET url = REPLACE(url,"
+    sql("UPDATE releases SET url = REPLACE(url,"
         " 'https://evil.example.net/', 'https://updates.example.org/')"
         f" WHERE version = '{v}'")
     assert check(agent, release_keys).returncode == 0
@@ -301,12 +293,12 @@ def test_update_check_refuses_a_downgrade(agent, release_keys):
     """A server answering an older signed release as the newest."""
     v = new_version()
     publish(release_keys, "good", v)
-    key = sql(agent.stack, f"SELECT version_key FROM releases WHERE version = '{v}'")[0][0]
-    sql(agent.stack, f"UPDATE releases SET version_key = '{'9' * 75}'"
+    key = sql(f"SELECT version_key FROM releases WHERE version = '{v}'")[0][0]
+    sql(f"UPDATE releases SET version_key = '{'9' * 75}'"
         f" WHERE version = '{v}'")
     try:
         r = check(agent, release_keys, f"{int(v) + 1}")
         assert r.returncode == 3 and "downgrade" in r.stderr
     finally:
-        sql(agent.stack, f"UPDATE releases SET version_key = '{key}'"
+        sql(f"UPDATE releases SET version_key = '{key}'"
             f" WHERE version = '{v}'")

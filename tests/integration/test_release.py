@@ -14,7 +14,7 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from conftest import api, create_facility, ctl
+from conftest import api, create_facility, ctl, sync
 
 _last = [0]
 
@@ -26,14 +26,9 @@ def new_version():
     return str(major)
 
 
-def sync(key, body):
-    return api("/api/sync", body, {"Authorization": f"Bearer {key}",
-                                   "Infosys-PC": "PC-REL"})
-
-
 def check(key, version, channel=None):
     body = f"UPDATE.CHECK version={version}" + (f" channel={channel}" if channel else "")
-    status, _, reply = sync(key, body)
+    status, _, reply = sync(key, body, "PC-REL")
     assert status == 200, reply
     return reply["data"]
 

@@ -7,19 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from authkit import Facility, Sealer, SmtpSink, q, sql
-from conftest import api, ctl
-
-
-def sync(f, body, pc="PC-1"):
-    return api("/api/sync", body, {"Authorization": f"Bearer {f.sync_key}",
-                                   "Infosys-PC": pc})
-
-
-def ok(f, body, pc="PC-1"):
-    status, _, reply = sync(f, body, pc)
-    assert status == 200 and reply["ok"], reply
-    return reply.get("data", reply)
+from authkit import Facility, Sealer, SmtpSink, pc_ok, pc_sync, q, sql
+from conftest import ctl
 
 
 def admin_mails(f):
@@ -40,7 +29,7 @@ def fac(stack):
 
 
 def error(f, message, pc="PC-1", extra=""):
-    return ok(f, f"ERROR.REPORT message={q(message)}{extra}", pc)
+    return pc_ok(f, f"ERROR.REPORT message={q(message)}{extra}", pc)
 
 
 def test_error_report_mails_the_admins_once_an_hour(fac):
@@ -72,7 +61,7 @@ def test_error_report_mails_the_admins_once_an_hour(fac):
 def test_the_same_message_in_one_batch_is_mailed_once(fac):
     f = fac
     line = 'ERROR.REPORT message="Printer offline"'
-    status, _, reply = sync(f, "\n".join([line] * 3))
+    status, _, reply = pc_sync(f, "\n".join([line] * 3))
     assert status == 200 and reply["ok"], reply
     assert [r["data"]["mailed"] for r in reply["results"]] == [True, False, False]
     assert len(admin_mails(f)) == 1
@@ -82,7 +71,7 @@ def test_concurrent_reports_of_one_message_mail_once(fac):
     f = fac
 
     def one(i):
-        return sync(f, 'ERROR.REPORT message="Scanner driver crashed"',
+        return pc_sync(f, 'ERROR.REPORT message="Scanner driver crashed"',
                     pc=f"PC-{i}")
 
     with ThreadPoolExecutor(8) as ex:
@@ -116,25 +105,25 @@ def today():
 
 def test_daily_sync_error_is_mailed_ok_is_not(fac):
     f = fac
-    ok(f, "DAILYSYNC.CLAIM date=2026-01-05")
-    d = ok(f, "DAILYSYNC.REPORT date=2026-01-05 status=ok")
+    pc_ok(f, "DAILYSYNC.CLAIM date=2026-01-05")
+    d = pc_ok(f, "DAILYSYNC.REPORT date=2026-01-05 status=ok")
     assert d["mailed"] is False and admin_mails(f) == []
-    ok(f, "DAILYSYNC.CLAIM date=2026-01-06")
-    d = ok(f, 'DAILYSYNC.REPORT date=2026-01-06 status=error'
+    pc_ok(f, "DAILYSYNC.CLAIM date=2026-01-06")
+    d = pc_ok(f, 'DAILYSYNC.REPORT date=2026-01-06 status=error'
               ' errors="3 records rejected by the lab system"')
     assert d["mailed"] is True
     [m] = admin_mails(f)
     assert "2026-01-06" in m["subject"] and "3 records rejected" in m["body"]
     # The PC's retry of the same report is not mailed twice.
-    assert ok(f, 'DAILYSYNC.REPORT date=2026-01-06 status=error'
+    assert pc_ok(f, 'DAILYSYNC.REPORT date=2026-01-06 status=error'
                  ' errors="3 records rejected by the lab system"')["mailed"] is False
     # Without an errors text, a default message stands in (and dedupes).
-    ok(f, "DAILYSYNC.CLAIM date=2026-01-07")
-    assert ok(f, "DAILYSYNC.REPORT date=2026-01-07 status=error")["mailed"]
-    assert ok(f, "DAILYSYNC.REPORT date=2026-01-07 status=error")["mailed"] is False
+    pc_ok(f, "DAILYSYNC.CLAIM date=2026-01-07")
+    assert pc_ok(f, "DAILYSYNC.REPORT date=2026-01-07 status=error")["mailed"]
+    assert pc_ok(f, "DAILYSYNC.REPORT date=2026-01-07 status=error")["mailed"] is False
     assert len(admin_mails(f)) == 2
     # A refused report (never claimed) queues nothing.
-    status, _, reply = sync(f, "DAILYSYNC.REPORT date=2026-02-01 status=error"
+    status, _, reply = pc_sync(f, "DAILYSYNC.REPORT date=2026-02-01 status=error"
                             ' errors="lost"')
     assert status == 404 and reply["error"]["code"] == "NOT_FOUND"
     assert len(admin_mails(f)) == 2

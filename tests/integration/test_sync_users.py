@@ -5,14 +5,18 @@ import ctypes
 import ctypes.util
 import re
 
-from authkit import (Facility, Sealer, login, post, q, remember, sql,
+from authkit import (Facility, fresh_address, pc_ok, pc_sync, Sealer, login, post, q, remember, sql,
                      strong_password)
-from conftest import api, ctl
+from conftest import ctl
 
 WRONG = remember("Not-the-password-2")
 
 _na = ctypes.CDLL(ctypes.util.find_library("sodium"))
 assert _na.sodium_init() >= 0
+
+# Source addresses of this run: failures count towards no other run's
+# address throttle.
+ADDR = {n: fresh_address() for n in range(1, 16)}
 
 
 def phc(password, t=2, m_kib=19456):
@@ -23,17 +27,6 @@ def phc(password, t=2, m_kib=19456):
         out, pw, ctypes.c_ulonglong(len(pw)), ctypes.c_ulonglong(t),
         ctypes.c_size_t(m_kib * 1024), ctypes.c_int(2)) == 0
     return out.value.decode()
-
-
-def sync(f, body, pc="PC-1"):
-    return api("/api/sync", body, {"Authorization": f"Bearer {f.sync_key}",
-                                   "Infosys-PC": pc})
-
-
-def ok(f, body, pc="PC-1"):
-    status, _, reply = sync(f, body, pc)
-    assert status == 200 and reply["ok"], reply
-    return reply.get("data", reply)
 
 
 def user_row(f, name):
@@ -52,7 +45,7 @@ def portal(cookie, body):
     return post("/api/portal", body, cookie=cookie)
 
 
-def admin_cookie(f, src="127.0.8.1"):
+def admin_cookie(f, src=ADDR[1]):
     status, _, reply, tok = f.login("boss", src=src)
     assert status == 200, reply
     return tok
@@ -70,10 +63,10 @@ def test_upsert_creates_a_user_who_signs_in_with_the_pcs_password(stack):
     f.policy()
     pw = strong_password()
     line = f"USER.UPSERT user=nurse1 role=user hash={q(phc(pw))}"
-    d = ok(f, line)
+    d = pc_ok(f, line)
     assert d == {"user": "nurse1", "created": True, "status": "active",
                  "locked": False}
-    status, _, reply, tok = login(f.code, "nurse1", pw, src="127.0.8.2")
+    status, _, reply, tok = login(f.code, "nurse1", pw, src=ADDR[2])
     assert status == 200 and reply["data"]["role"] == "user", reply
     assert session_ok(tok)[0]
 
@@ -85,11 +78,11 @@ def test_upsert_twice_converges_and_is_not_echoed(stack):
     email = f"nurse2.{f.code}@example.org"
     line = (f"USER.UPSERT user=nurse2 role=admin hash={q(phc(strong_password()))}"
             f" email={email} status=active")
-    first = ok(f, line)
+    first = pc_ok(f, line)
     before = user_row(f, "nurse2")
     history = sql("SELECT COUNT(*) FROM password_history h JOIN users u ON"
                   f" u.id = h.user_id WHERE u.facility_id = {f.id}")
-    again = ok(f, line)
+    again = pc_ok(f, line)
     assert first["created"] and not again["created"]
     assert user_row(f, "nurse2") == before
     assert sql("SELECT COUNT(*) FROM password_history h JOIN users u ON"
@@ -100,10 +93,10 @@ def test_upsert_twice_converges_and_is_not_echoed(stack):
     assert email not in sealed and sealer.open(sealed).decode() == email
     assert lookup == sealer.lookup(email)
     # A batch of the same line twice is fine too (the PC's retry).
-    reply = sync(f, line + "\n" + line)[2]
+    reply = pc_sync(f, line + "\n" + line)[2]
     assert reply["ok"], reply
     # What the PC pushed is not handed back to it.
-    d = ok(f, "USER.CHANGES since=0")
+    d = pc_ok(f, "USER.CHANGES since=0")
     assert d["changes"] == [] and d["revision"] == 0
 
 
@@ -112,31 +105,31 @@ def test_upsert_updates_role_hash_and_keeps_what_is_absent(stack):
     f.policy()
     pw1, pw2 = strong_password(), strong_password()
     sealer = Sealer()
-    ok(f, f"USER.UPSERT user=tech role=user hash={q(phc(pw1))}"
+    pc_ok(f, f"USER.UPSERT user=tech role=user hash={q(phc(pw1))}"
           f" email=tech.{f.code}@example.org")
-    ok(f, f"USER.UPSERT user=TECH role=admin hash={q(phc(pw2))}")
+    pc_ok(f, f"USER.UPSERT user=TECH role=admin hash={q(phc(pw2))}")
     role, status, h, sealed, _, must = user_row(f, "tech")
     assert role == "admin" and status == "active" and must == "0"
     assert sealer.open(sealed).decode() == f"tech.{f.code}@example.org"
-    assert login(f.code, "tech", pw1, src="127.0.8.3")[0] == 401
-    assert login(f.code, "tech", pw2, src="127.0.8.3")[0] == 200
+    assert login(f.code, "tech", pw1, src=ADDR[3])[0] == 401
+    assert login(f.code, "tech", pw2, src=ADDR[3])[0] == 200
     # Without a hash the stored one stays.
-    ok(f, "USER.UPSERT user=tech role=admin")
-    assert login(f.code, "tech", pw2, src="127.0.8.3")[0] == 200
+    pc_ok(f, "USER.UPSERT user=tech role=admin")
+    assert login(f.code, "tech", pw2, src=ADDR[3])[0] == 200
 
 
 def test_upsert_disabled_ends_sessions_and_refuses_sign_in(stack):
     f = Facility()
     f.policy()
-    _, _, _, tok = f.login("staff", src="127.0.8.4")
+    _, _, _, tok = f.login("staff", src=ADDR[4])
     assert session_ok(tok)[0]
-    d = ok(f, "USER.UPSERT user=staff role=user status=disabled")
+    d = pc_ok(f, "USER.UPSERT user=staff role=user status=disabled")
     assert d["status"] == "disabled"
     alive, reply = session_ok(tok)
     assert not alive and reply["error"]["code"] == "AUTH_REQUIRED"
-    assert f.login("staff", src="127.0.8.4")[0] == 401
-    ok(f, "USER.UPSERT user=staff role=user status=active")
-    assert f.login("staff", src="127.0.8.4")[0] == 200
+    assert f.login("staff", src=ADDR[4])[0] == 401
+    pc_ok(f, "USER.UPSERT user=staff role=user status=active")
+    assert f.login("staff", src=ADDR[4])[0] == 200
 
 
 def test_upsert_refuses_absurd_hash_parameters(stack):
@@ -146,18 +139,18 @@ def test_upsert_refuses_absurd_hash_parameters(stack):
     for params in ("m=4194304,t=3,p=1", "m=65536,t=1000,p=1",
                    "m=65536,t=3,p=64"):
         bad = f"$argon2id$v=19${params}${salt_hash}"
-        status, _, reply = sync(f, "PING\nUSER.UPSERT user=x role=user"
+        status, _, reply = pc_sync(f, "PING\nUSER.UPSERT user=x role=user"
                                 f" hash={q(bad)}")
         assert status == 400 and reply["error"]["code"] == "BAD_ARGUMENT", reply
         assert reply["error"]["line"] == 2
     assert user_row(f, "x") is None
-    status, _, reply = sync(f, "USER.UPSERT user=x role=user hash=plain")
+    status, _, reply = pc_sync(f, "USER.UPSERT user=x role=user hash=plain")
     assert status == 400 and reply["error"]["code"] == "BAD_ARGUMENT"
 
 
 def test_upsert_cannot_touch_another_facility(stack):
     a, b = Facility(), Facility()
-    ok(a, "USER.UPSERT user=staff role=admin status=disabled")
+    pc_ok(a, "USER.UPSERT user=staff role=admin status=disabled")
     assert user_row(b, "staff")[:2] == ["user", "active"]
 
 
@@ -166,9 +159,9 @@ def test_upsert_cannot_touch_another_facility(stack):
 def test_remove_ends_sessions_at_once_and_retries_succeed(stack):
     f = Facility()
     f.policy()
-    _, _, _, tok = f.login("staff", src="127.0.8.5")
+    _, _, _, tok = f.login("staff", src=ADDR[5])
     assert session_ok(tok)[0]
-    d = ok(f, "USER.REMOVE user=STAFF")
+    d = pc_ok(f, "USER.REMOVE user=STAFF")
     assert d == {"user": "staff", "removed": True}
     alive, reply = session_ok(tok)
     assert not alive and reply["error"]["code"] == "AUTH_REQUIRED"
@@ -178,22 +171,22 @@ def test_remove_ends_sessions_at_once_and_retries_succeed(stack):
                f" s.user_id WHERE u.facility_id = {f.id} AND u.name ="
                " 'staff'") == [["0"]]
     # The retry of the same batch does not fail.
-    reply = sync(f, "USER.REMOVE user=staff\nPING")[2]
+    reply = pc_sync(f, "USER.REMOVE user=staff\nPING")[2]
     assert reply["ok"], reply
     assert reply["results"][0]["data"] == {"user": "staff", "removed": False}
-    assert f.login("staff", src="127.0.8.5")[0] == 401
+    assert f.login("staff", src=ADDR[5])[0] == 401
 
 
 def test_remove_leaves_other_facilities_alone(stack):
     a, b = Facility(), Facility()
-    ok(a, "USER.REMOVE user=staff")
+    pc_ok(a, "USER.REMOVE user=staff")
     assert user_row(b, "staff") is not None
 
 
 # --- USER.CHANGES --------------------------------------------------------
 
 def changes(f, since=0):
-    return ok(f, f"USER.CHANGES since={since}")
+    return pc_ok(f, f"USER.CHANGES since={since}")
 
 
 def test_changes_feed_from_the_web_side(stack):
@@ -201,7 +194,7 @@ def test_changes_feed_from_the_web_side(stack):
     f.policy(history=0)
     admin = admin_cookie(f)
     # PASSWORD.CHANGE by the user.
-    _, _, _, tok = f.login("staff", src="127.0.8.6")
+    _, _, _, tok = f.login("staff", src=ADDR[6])
     new = strong_password()
     status, _, reply = post("/api/auth", "PASSWORD.CHANGE current="
                             f"{q(f.passwords['staff'])} new={q(new)}",
@@ -210,7 +203,7 @@ def test_changes_feed_from_the_web_side(stack):
     f.passwords["staff"] = new
     # The lockout's lock (once, on the tenth failure), the admin's unlock.
     for _ in range(12):
-        login(f.code, "staff", WRONG, src="127.0.8.7")
+        login(f.code, "staff", WRONG, src=ADDR[7])
     assert portal(admin, "USER.UNLOCK user=staff")[0] == 200
     # USER.RESET, then USER.DISABLE.
     status, _, reply = portal(admin, "USER.RESET user=staff")
@@ -218,7 +211,7 @@ def test_changes_feed_from_the_web_side(stack):
     remember(reply["data"]["password"])
     assert portal(admin, "USER.DISABLE user=staff")[0] == 200
     # The PC's own push in between is not in the feed.
-    ok(f, "USER.UPSERT user=pcuser role=user")
+    pc_ok(f, "USER.UPSERT user=pcuser role=user")
 
     d = changes(f)
     kinds = [(c["rev"], c["user"], c["kind"]) for c in d["changes"]]
@@ -247,15 +240,15 @@ def test_changes_feed_from_the_web_side(stack):
 
 
 def test_changes_from_reset_and_the_operators_unlock(stack):
-    f = Facility()
+    f, src = Facility(), fresh_address()
     f.policy(history=0)
     sealer = Sealer()
     sealer.set_email(f.id, "staff", f"staff.{f.code}@example.org")
     for _ in range(10):
-        login(f.code, "staff", WRONG, src="127.0.8.8")
+        login(f.code, "staff", WRONG, src=src)
     assert ctl("user", "unlock", f.code, "staff").returncode == 0
     for _ in range(10):
-        login(f.code, "staff", WRONG, src="127.0.8.8")
+        login(f.code, "staff", WRONG, src=src)
     assert post("/api/auth", f"PASSWORD.RESET.REQUEST facility={f.code}"
                 " user=staff")[0] == 200
     body = [m for m in sealer.outbox(f.id)
@@ -274,22 +267,22 @@ def test_changes_from_reset_and_the_operators_unlock(stack):
 # --- LOGIN.REPORT --------------------------------------------------------
 
 def report(f, user, result, pc="PC-1"):
-    return ok(f, f"LOGIN.REPORT user={user} result={result} ts={ts_now()}",
+    return pc_ok(f, f"LOGIN.REPORT user={user} result={result} ts={ts_now()}",
               pc=pc)
 
 
 def test_ten_failures_across_web_app_and_pc_lock_everywhere(stack):
-    f = Facility()
+    f, src = Facility(), fresh_address()
     f.policy()
     for _ in range(4):
-        login(f.code, "staff", WRONG, src="127.0.8.9")
+        login(f.code, "staff", WRONG, src=src)
     for _ in range(3):
-        login(f.code, "staff", WRONG, src="127.0.8.9", channel="app")
+        login(f.code, "staff", WRONG, src=src, channel="app")
     for i in range(3):
         d = report(f, "staff", "failure")
         assert d == {"user": "staff", "known": True, "locked": i == 2}
     assert f.locked("staff") and f.failed_logins("staff") == 10
-    status, _, reply, tok = f.login("staff", src="127.0.8.9")
+    status, _, reply, tok = f.login("staff", src=src)
     assert (status, reply["error"]["code"]) == (401, "AUTH_FAILED")
     # A success on the PC never unlocks.
     assert report(f, "staff", "success")["locked"] is True
@@ -313,7 +306,7 @@ def test_pc_success_resets_the_count_and_is_logged(stack):
     assert f.failed_logins("staff") == 0
     assert sql("SELECT result, channel FROM login_log WHERE facility_id ="
                f" {f.id} ORDER BY id DESC LIMIT 1") == [["success", "pc"]]
-    admin = admin_cookie(f, src="127.0.8.10")
+    admin = admin_cookie(f, src=ADDR[10])
     status, _, reply = portal(admin, "AUDIT.LOGINS user=staff")
     assert status == 200
     assert {x["channel"] for x in reply["data"]["logins"]} == {"pc"}
@@ -321,7 +314,7 @@ def test_pc_success_resets_the_count_and_is_logged(stack):
 
 def test_report_for_an_unknown_user_is_logged_not_refused(stack):
     f = Facility()
-    reply = sync(f, f"LOGIN.REPORT user=ghost result=failure ts={ts_now()}"
+    reply = pc_sync(f, f"LOGIN.REPORT user=ghost result=failure ts={ts_now()}"
                  "\nPING")[2]
     assert reply["ok"], reply
     assert reply["results"][0]["data"] == {"user": "ghost", "known": False,
@@ -332,6 +325,6 @@ def test_report_for_an_unknown_user_is_logged_not_refused(stack):
 
 def test_report_keeps_the_pcs_time(stack):
     f = Facility()
-    ok(f, "LOGIN.REPORT user=staff result=failure ts=2026-01-02T03:04:05Z")
+    pc_ok(f, "LOGIN.REPORT user=staff result=failure ts=2026-01-02T03:04:05Z")
     assert sql("SELECT ts FROM login_log WHERE facility_id ="
                f" {f.id}") == [["2026-01-02 03:04:05.000"]]
