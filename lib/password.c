@@ -59,10 +59,15 @@ void password_dummy_verify(const char *pw, size_t len)
 		return;
 }
 
+/* Only weaker is re-hashed (PROTOCOL.md §4): a PC's hash made with more
+ * memory or passes than ours stays as it is, where libsodium's own check
+ * would re-hash anything that differs. */
 int password_needs_rehash(const char *hash)
 {
-	if (!password_is_phc(hash))
+	unsigned long m, t, p;
+
+	if (!password_is_phc(hash) ||
+	    sscanf(hash, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$", &m, &t, &p) != 3)
 		return 1;
-	return crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT,
-					      PASSWORD_MEMLIMIT) != 0;
+	return m < PASSWORD_MEMLIMIT / 1024 || t < PASSWORD_OPSLIMIT;
 }

@@ -6,7 +6,7 @@
  * per concurrent login would let a login flood push the machine into
  * swap, while 64 MiB keeps a verify near 0.2 s and the peak at
  * workers × 64 MiB. Hashes made with other parameters (e.g. pushed by the
- * facility PC) still verify; password_needs_rehash() reports them.
+ * facility PC) still verify; password_needs_rehash() reports weaker ones.
  *
  * Call sodium_init() once per process first. Nothing here allocates on
  * the caller's behalf; outputs go to caller-owned buffers. */
@@ -36,8 +36,9 @@ int password_verify(const char *hash, const char *pw, size_t len);
  * the user does not exist so a login's timing does not tell. */
 void password_dummy_verify(const char *pw, size_t len);
 
-/* 1 when hash was made with other parameters or another algorithm and
- * should be replaced after the next successful login. */
+/* 1 when hash is weaker than ours (less memory or fewer passes) or not an
+ * argon2id PHC string, and should be replaced after the next successful
+ * login. */
 int password_needs_rehash(const char *hash);
 
 /* 1 when s looks like an argon2id PHC string this module will verify:

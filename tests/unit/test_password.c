@@ -33,6 +33,24 @@ TEST(hash_and_verify)
 	CHECK(!password_needs_rehash(h));
 }
 
+/* Made by the reference implementation (Debian's `argon2` command, the
+ * libargon2 that PHP's password_hash(…, PASSWORD_ARGON2ID) uses) with
+ * PHP's default parameters: hashes the facility PCs push must verify.
+ *   echo -n "correct horse battery staple" |
+ *     argon2 saltsaltsalt16by -id -t 4 -m 16 -p 1 -l 32 -e */
+TEST(hash_of_another_implementation_verifies)
+{
+	static const char ref[] = "$argon2id$v=19$m=65536,t=4,p=1$"
+		"c2FsdHNhbHRzYWx0MTZieQ$B9oam9ooeXu4em3AQSgr0uvRSgAmOFjWdbOKWO9xDgQ";
+	const char *pw = "correct horse battery staple";
+
+	CHECK(password_is_phc(ref));
+	CHECK(password_verify(ref, pw, strlen(pw)));
+	CHECK(!password_verify(ref, "correct horse battery stapler", 29));
+	/* t=4 is stronger than the server's t=3: nothing to re-hash. */
+	CHECK(!password_needs_rehash(ref));
+}
+
 TEST(same_password_different_salt)
 {
 	char b[PASSWORD_HASH_MAX];
@@ -93,6 +111,7 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 2;
 	RUN(hash_and_verify);
+	RUN(hash_of_another_implementation_verifies);
 	RUN(same_password_different_salt);
 	RUN(malformed_hashes_fail_closed);
 	RUN(weaker_parameters_need_rehash);
