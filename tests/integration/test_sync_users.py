@@ -328,3 +328,19 @@ def test_report_keeps_the_pcs_time(stack):
     pc_ok(f, "LOGIN.REPORT user=staff result=failure ts=2026-01-02T03:04:05Z")
     assert sql("SELECT ts FROM login_log WHERE facility_id ="
                f" {f.id}") == [["2026-01-02 03:04:05.000"]]
+
+
+def test_login_rehashes_a_weaker_pc_hash_and_keeps_a_stronger_one(stack):
+    f = Facility()
+    f.policy()
+    weak_pw, strong_pw = strong_password(), strong_password()
+    strong = phc(strong_pw, t=4, m_kib=65536)
+    pc_ok(f, f"USER.UPSERT user=weak role=user hash={q(phc(weak_pw))}")
+    pc_ok(f, f"USER.UPSERT user=strong role=user hash={q(strong)}")
+    assert login(f.code, "weak", weak_pw, src=ADDR[12])[0] == 200
+    assert login(f.code, "strong", strong_pw, src=ADDR[12])[0] == 200
+    rehashed = user_row(f, "weak")[2]
+    assert rehashed.startswith("$argon2id$v=19$m=65536,t=3,p=1$"), rehashed
+    assert user_row(f, "strong")[2] == strong
+    # The new hash is the same password.
+    assert login(f.code, "weak", weak_pw, src=ADDR[12])[0] == 200
