@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -162,7 +164,8 @@ static int deliver(struct ctx *ctx, const char *url, const char *from,
 	return 0;
 }
 
-static int mail_run(const char *url)
+/* One round through the due messages; quiet: say nothing when none. */
+static int mail_run(const char *url, int quiet)
 {
 	struct ctx ctx = { .conf = ctl_conf(), .db = ctl_db(0), .arena = ctl_arena() };
 	const char *from;
@@ -190,25 +193,57 @@ static int mail_run(const char *url)
 		sent += deliver(&ctx, url, from, id, dbres_get(&r, i, 1),
 				strtol(dbres_get(&r, i, 2), NULL, 10));
 	}
-	printf("mail: %d sent, %d not sent\n", sent, tried - sent);
+	if (tried > 0 || !quiet)
+		printf("mail: %d sent, %d not sent\n", sent, tried - sent);
+	fflush(stdout);
 	return sent == tried ? CTL_OK : CTL_FAIL;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* --every: the mailer as a long-running process (the local stack's, or a
+ * service instead of a timer); a failed round is retried at the next. */
+static int mail_loop(const char *url, unsigned every)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stopping) {
+		mail_run(url, 1);
+		arena_reset(ctl_arena());
+		for (unsigned i = 0; i < every && !stopping; i++)
+			sleep(1);
+	}
+	return CTL_OK;
 }
 
 int ctl_mail(int argc, char **argv)
 {
 	const char *url = NULL;
+	unsigned every = 0;
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "run") != 0)
-		return ctl_usage("usage: mail run [--smtp URL]");
+		return ctl_usage("usage: mail run [--smtp URL] [--every SECONDS]");
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--smtp") && i + 1 < argc)
 			url = argv[++i];
+		else if (!strcmp(argv[i], "--every") && i + 1 < argc &&
+			 (every = (unsigned)strtoul(argv[i + 1], NULL, 10)) > 0 &&
+			 every <= 3600)
+			i++;
 		else
 			return ctl_usage("unexpected argument '%s'", argv[i]);
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = mail_run(url);
+	rc = every ? mail_loop(url, every) : mail_run(url, 0);
 	curl_global_cleanup();
 	return rc;
 }

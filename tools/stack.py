@@ -29,7 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import render_nginx  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-POOLS = {"auth": 2, "portal": 3, "sync": 4, "nodb": 1}
+PYTHON = "/usr/bin/python3"
+# The reference responder gets as many workers as sync.fcgi, so that
+# bench ratios compare like with like.
+POOLS = {"auth": 2, "portal": 3, "sync": 4, "nodb": 4}
 DB_PROGS = ("auth", "portal", "sync")
 # Private nginx's workers run as nobody:nogroup (see socket_access()).
 WORKER_USER, WORKER_GROUP = "nobody", "nogroup"
@@ -345,6 +348,31 @@ def start_demo_agent(p, bindir, port):
     return proc.pid
 
 
+def mail_files(p):
+    """(sink pid, mailer pid, log, folder) of the demo's loopback mail."""
+    return (p.run / "mailsink.pid", p.run / "mailer.pid", p.log / "mail.log",
+            p.var / "mail")
+
+
+def start_demo_mail(p, bindir, port):
+    """The local stack's mail: a loopback SMTP sink on port+1 that writes
+    each message to DIR/mail/*.eml (nothing is relayed anywhere), and
+    `infosysctl mail run --every 5` delivering the outbox to it. Only with
+    --demo: test stacks deliver to the tests' own sinks."""
+    sink_pid, mailer_pid, log, folder = mail_files(p)
+    url = f"smtp://127.0.0.1:{port + 1}"
+    if not running(sink_pid, "mailsink"):
+        proc = daemon([PYTHON, str(REPO / "tools" / "mailsink.py"), "--dir",
+                       str(folder), "--port", str(port + 1)], log)
+        sink_pid.write_text(f"{proc.pid}\n")
+        print(f"started mail sink on {url} (messages in {folder})")
+    if not running(mailer_pid, "infosysctl"):
+        proc = daemon([str(bindir / "infosysctl"), "mail", "run", "--every",
+                       "5", "--smtp", url], log, env=ctl_env(p))
+        mailer_pid.write_text(f"{proc.pid}\n")
+        print(f"started mailer (pid {proc.pid}, log {log})")
+
+
 # ---------------------------------------------------------------- pools
 
 def socket_access():
@@ -542,6 +570,7 @@ def up(args):
     wait_ready(p, args.port)
     if args.demo:
         start_demo_agent(p, bindir, args.port)
+        start_demo_mail(p, bindir, args.port)
         print_demo(p, args.port)
     print(f"stack up: http://127.0.0.1:{args.port}/  (logs in {p.log})")
     return 0
@@ -549,6 +578,8 @@ def up(args):
 
 def stop_all(p):
     stop("demo agent", agent_files(p)[0], "infosys-agent", 15)
+    stop("mailer", mail_files(p)[1], "infosysctl", 15)
+    stop("mail sink", mail_files(p)[0], "mailsink", 15)
     stop("nginx", p.ngx_pid, "nginx", 15)
     for prog in POOLS:
         sock, pidfile, _ = pool_files(p, prog)
@@ -570,6 +601,8 @@ def status(args):
               for prog in POOLS]
     parts.append(("nginx", p.ngx_pid, "nginx"))
     parts.append(("demo agent", agent_files(p)[0], "infosys-agent"))
+    parts += [("mail sink", mail_files(p)[0], "mailsink"),
+              ("mailer", mail_files(p)[1], "infosysctl")]
     for label, pidfile, name in parts:
         pid = running(pidfile, name)
         print(f"{label:12} " + (f"running (pid {pid})" if pid else "stopped"))
@@ -613,7 +646,7 @@ def parse_args(argv):
     u.add_argument("--demo", action="store_true")
     u.add_argument("--fresh", action="store_true")
     u.add_argument("--workers", type=parse_workers, default=dict(POOLS),
-                   help="e.g. auth=2,portal=3,sync=4,nodb=1")
+                   help="e.g. auth=2,portal=3,sync=4,nodb=4")
     u.add_argument("--auth-rate", default="10r/s",
                    help="nginx limit_req rate on /api/auth")
     u.add_argument("--auth-burst", default="20")

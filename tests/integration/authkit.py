@@ -182,67 +182,6 @@ class Sealer:
         return [dict(json.loads(self.open(m)), kind=k) for k, m in rows]
 
 
-class SmtpSink:
-    """A loopback SMTP server that keeps what it is sent (envelope and
-    data) in .messages; fail_next makes it refuse that many messages with
-    a 451, for the mailer's retries."""
-
-    def __init__(self):
-        import socketserver
-        import threading
-        sink = self
-        self.messages, self.fail_next = [], 0
-
-        class Handler(socketserver.StreamRequestHandler):
-            def reply(self, line):
-                self.wfile.write(line.encode() + b"\r\n")
-
-            def handle(self):
-                self.reply("220 sink ESMTP")
-                env = {"rcpt": []}
-                while True:
-                    line = self.rfile.readline().decode(errors="replace")
-                    if not line:
-                        return
-                    verb = line[:4].upper()
-                    if verb in ("EHLO", "HELO"):
-                        self.reply("250 sink")
-                    elif verb == "MAIL":
-                        env = {"from": line.strip()[10:], "rcpt": []}
-                        self.reply("250 ok")
-                    elif verb == "RCPT":
-                        env["rcpt"].append(line.strip()[8:])
-                        self.reply("250 ok")
-                    elif verb == "DATA":
-                        self.reply("354 go on")
-                        data = []
-                        while True:
-                            d = self.rfile.readline().decode(errors="replace")
-                            if d in ("", ".\r\n"):
-                                break
-                            data.append(d)
-                        if sink.fail_next > 0:
-                            sink.fail_next -= 1
-                            self.reply("451 try again later")
-                        else:
-                            sink.messages.append(dict(env, data="".join(data)))
-                            self.reply("250 queued")
-                    elif verb == "QUIT":
-                        self.reply("221 bye")
-                        return
-                    else:
-                        self.reply("250 ok")
-
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"smtp://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def pc_sync(f, body, pc="PC-1"):
     """api() on /api/sync as PC `pc` of Facility f."""
     return sync(f.sync_key, body, pc)

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from authkit import Facility, Sealer, SmtpSink, post, remember, sql
+from authkit import Facility, Sealer, post, remember, sql
+from mailsink import SmtpSink  # tools/, on the path by conftest
 from conftest import ctl
 
 

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from authkit import Facility, Sealer, SmtpSink, pc_ok, pc_sync, q, sql
+from authkit import Facility, Sealer, pc_ok, pc_sync, q, sql
+from mailsink import SmtpSink  # tools/, on the path by conftest
 from conftest import ctl
 
 
