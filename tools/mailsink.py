@@ -88,7 +88,8 @@ class SmtpSink:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", required=True, help="where .eml files go")
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int, required=True,
+                    help="0: any free port, printed on the first line")
     args = ap.parse_args()
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,8 +105,8 @@ def main():
     server = socketserver.ThreadingTCPServer(
         ("127.0.0.1", args.port), make_handler(deliver, lambda: False))
     server.daemon_threads = True
-    print(f"mail sink on smtp://127.0.0.1:{args.port}, writing to {out}",
-          flush=True)
+    # First line out: the URL, with the port the system chose for --port 0.
+    print(f"smtp://127.0.0.1:{server.server_address[1]} -> {out}", flush=True)
     try:
         server.serve_forever()
     finally:

@@ -3,18 +3,11 @@ writes each message to a folder, and `infosysctl mail run --every N`
 delivers the outbox to it until it is stopped."""
 import os
 import signal
-import socket
 import subprocess
 import time
 
 from authkit import Facility, Sealer, post
 from conftest import PYTHON, REPO
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate, seconds):
@@ -30,28 +23,34 @@ def test_mailer_loop_delivers_to_the_sink_folder(stack, tmp_path):
     f = Facility()
     address = f"staff.{f.code.lower()}@clinic.example"
     Sealer().set_email(f.id, "staff", address)
-    port = free_port()
+    # The sink picks its port and says which once it listens.
     sink = subprocess.Popen([PYTHON, str(REPO / "tools" / "mailsink.py"),
-                             "--dir", str(tmp_path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL)
+                             "--dir", str(tmp_path / "mail"), "--port", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    url = sink.stdout.readline().split()[0]
+    assert url.startswith("smtp://127.0.0.1:"), url
+    log = open(tmp_path / "mailer.log", "w")
     mailer = subprocess.Popen(
         [str(stack.bin / "infosysctl"), "mail", "run", "--every", "1",
-         "--smtp", f"smtp://127.0.0.1:{port}"],
+         "--smtp", url],
         env=dict(os.environ, INFOSYS_CONF=str(stack.conf)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=log, stderr=subprocess.STDOUT)
     try:
         assert post("/api/auth", f"PASSWORD.RESET.REQUEST facility={f.code}"
                     " user=staff")[0] == 200
 
         def delivered():
-            return [m for m in tmp_path.glob("*.eml")
+            return [m for m in (tmp_path / "mail").glob("*.eml")
                     if address in m.read_text()]
-        assert wait_for(delivered, 15), "no message reached the sink"
+        assert wait_for(delivered, 20), \
+            "no message reached the sink: " + (tmp_path / "mailer.log").read_text()
         text = delivered()[0].read_text()
         assert "reset code" in text and f"X-Envelope-To: <{address}>" in text
     finally:
         mailer.send_signal(signal.SIGTERM)
         sink.terminate()
         sink.wait(10)
+        sink.stdout.close()
     # The loop ends on TERM, between rounds, with success.
     assert mailer.wait(10) == 0
+    log.close()
