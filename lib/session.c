@@ -148,7 +148,9 @@ static int session_lookup(struct ctx *ctx, struct session_state *st,
 	state_fill(&r, ctx->now, is_admin, st);
 
 	st->idle_remaining_s = st->idle_timeout_s - (ctx->now - seen);
-	if (touch) {
+	/* Seen this second already (a page's burst of requests): the clock
+	 * is where it would be moved to, so no statement is spent on it. */
+	if (touch && seen < ctx->now) {
 		struct dbparam t[] = { P_INT(ctx->now), P_INT(id), P_INT(ctx->now) };
 		if (db_exec(ctx->db, sql_touch, t, 3, NULL, NULL, err) != 0)
 			return -1;
