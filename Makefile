@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl
+PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl libutf8proc
 
 # Local stack (make run) and the test stack (make test) live apart.
 RUN_VAR  ?= var
@@ -17,7 +17,13 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wvla -Wpointer-arith -Wcast-qual -Wnull-dereference
 HARDEN  := -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib \
+# The shared library, layer by layer, bottom up: core utilities, crypto,
+# the database, the command language, PHI screening, the domain, the
+# handlers, and the HTTP transport with its pipeline.
+LIB_DIRS := src/core src/crypto src/db src/proto src/phi src/domain \
+            src/handler src/http
+INCLUDES := $(addprefix -I,$(LIB_DIRS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INCLUDES) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -37,13 +43,14 @@ BIN     ?= bin
 endif
 ALL_CFLAGS += $(HARDEN)
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+LIB_HDR  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libinfosys.a
 PROGS    := $(BIN)/auth.fcgi $(BIN)/portal.fcgi $(BIN)/sync.fcgi \
             $(BIN)/infosysctl $(BIN)/nodb.fcgi
-CTL_SRC  := $(wildcard tools/infosysctl*.c tools/ctl_*.c)
-AGENT_SRC := $(wildcard tools/agent*.c)
+CTL_SRC  := $(wildcard src/ctl/*.c)
+AGENT_SRC := $(wildcard src/agent/*.c)
 ifneq ($(AGENT_SRC),)
 PROGS    += $(BIN)/infosys-agent
 endif
@@ -65,7 +72,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/%.fcgi: $(BUILD)/cgi/%.o $(LIB)
+$(BIN)/%.fcgi: $(BUILD)/src/fcgi/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -91,7 +98,11 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 deps:
 	@tools/deps.sh
 
-run: deps all
+# deps runs first, then a fresh make reads this Makefile again: pkg-config
+# is asked for the libraries only once their -dev packages are installed
+# (a single make would have expanded LDLIBS before deps ran).
+run: deps
+	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tools/stack.py up --var $(RUN_VAR) --port $(RUN_PORT) \
 	    --bin $(BIN) --demo
 
@@ -108,19 +119,21 @@ unit: $(UNIT_BIN)
 
 # Unit tests (under valgrind in the plain build), then the integration
 # tests through nginx against a fresh private stack; one summary line.
-test: deps all unit
+test: deps
+	@$(MAKE) --no-print-directory all unit
 	@$(PYTHON) tools/run_tests.py --bin $(BIN) --build $(BUILD) \
 	    --var $(TEST_VAR) --port $(TEST_PORT) $(if $(SANITIZE),--sanitize)
 
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES) \
                -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME ?= 60
-build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(wildcard lib/*.h)
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LDLIBS)
 
-fuzz: build/fuzz/fuzz_cmd
+fuzz: deps
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_cmd
 	@mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_cmd -max_total_time=$(FUZZ_TIME) -max_len=20000 \
 	    build/fuzz/corpus tests/fuzz/corpus
@@ -130,7 +143,8 @@ $(BIN)/pwtime: $(BUILD)/bench/pwtime.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: all $(BIN)/pwtime
+bench: deps
+	@$(MAKE) --no-print-directory all $(BIN)/pwtime
 	@$(PYTHON) bench/run.py --var $(RUN_VAR) --port $(RUN_PORT) --bin $(BIN)
 
 docs: $(BIN)/infosysctl

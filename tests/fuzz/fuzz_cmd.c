@@ -4,7 +4,7 @@
  *
  * Invariants checked (abort() on violation, so the fuzzer reports it):
  * - every error is BAD_COMMAND, BAD_ARGUMENT or (text values screened
- *   by lib/phi.c) PHI_REJECTED, and names a line of the body and a column
+ *   by src/phi/phi.c) PHI_REJECTED, and names a line of the body and a column
  *   within that line (1..length + 1);
  * - a bound call's canonical line parses and binds again, to the same
  *   values and the same canonical line. */

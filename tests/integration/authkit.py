@@ -124,7 +124,7 @@ class Facility:
 
 
 class Sealer:
-    """The sealing of lib/seal.c, redone with libsodium through ctypes, so
+    """The sealing of src/crypto/seal.c, redone with libsodium through ctypes, so
     the tests can give a user a recovery address (no verb of the portal
     sets one) and read the sealed mail outbox."""
 

@@ -1,6 +1,6 @@
 /* test.h — a tiny header-only unit-test harness.
  *
- * Usage (one test binary per lib/ module, tests/unit/test_<module>.c):
+ * Usage (one test binary per src/ module, tests/unit/test_<module>.c):
  *
  *	#include "test.h"
  *

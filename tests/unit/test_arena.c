@@ -1,4 +1,4 @@
-/* Unit tests of lib/arena.c: alignment, large allocations, reset, the
+/* Unit tests of src/core/arena.c: alignment, large allocations, reset, the
  * string helpers. Run under valgrind or ASan to catch overruns. */
 #include <stdint.h>
 #include <string.h>

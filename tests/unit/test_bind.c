@@ -1,6 +1,6 @@
-/* Unit tests of lib/bind.c: binding to a verb spec and every value type's
+/* Unit tests of src/proto/bind.c: binding to a verb spec and every value type's
  * edges. The specs are local so that these tests do not depend on the
- * real verb table (lib/verbs.c). */
+ * real verb table (src/proto/verbs.c). */
 #include <string.h>
 #include "bind.h"
 #include "test.h"

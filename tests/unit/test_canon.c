@@ -1,4 +1,4 @@
-/* Unit tests of lib/canon.c: bare or quoted values, spec key order, and
+/* Unit tests of src/proto/canon.c: bare or quoted values, spec key order, and
  * the round trip parse -> bind -> canon -> parse -> bind -> canon. */
 #include <string.h>
 #include "bind.h"

@@ -1,4 +1,4 @@
-/* Unit tests of lib/cmd.c: every rule of PROTOCOL.md §2's grammar and
+/* Unit tests of src/proto/cmd.c: every rule of PROTOCOL.md §2's grammar and
  * every error with its line and column. */
 #include <stdlib.h>
 #include <string.h>
@@ -365,7 +365,7 @@ TEST(split_then_parse)
 	CHECK_EQ_INT(c.line, 2);
 }
 
-/* The error values every parser error travels in (lib/err.c). */
+/* The error values every parser error travels in (src/core/err.c). */
 TEST(err_values)
 {
 	struct err err;

@@ -1,4 +1,4 @@
-/* Unit tests of lib/conf.c: parsing, look-ups, and errors that name the
+/* Unit tests of src/core/conf.c: parsing, look-ups, and errors that name the
  * file and line. */
 #include <stdio.h>
 #include <stdlib.h>

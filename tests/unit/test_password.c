@@ -1,4 +1,4 @@
-/* Unit tests of lib/password.c: round trip, PHC form, rehash detection and
+/* Unit tests of src/crypto/password.c: round trip, PHC form, rehash detection and
  * the dummy verify costing what a real one costs. */
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/pccmd.c: the command lines the PCs receive are in
+/* Unit tests of src/domain/pccmd.c: the command lines the PCs receive are in
  * canonical form, keys in the documented order, optional keys left out,
  * free text quoted and escaped so that it parses back to the same bytes. */
 #include <string.h>

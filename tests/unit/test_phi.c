@@ -1,4 +1,4 @@
-/* test_phi — drives lib/phi.c over the corpus in tests/unit/phi_corpus:
+/* test_phi — drives src/phi/phi.c over the corpus in tests/unit/phi_corpus:
  * every line of reject.txt must be refused (with a known rule name, never
  * a piece of the text), every line of pass.txt accepted. Blank lines and
  * lines starting with '#' are comments. The corpus directory is

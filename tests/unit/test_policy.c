@@ -1,4 +1,4 @@
-/* Unit tests of lib/policy.c: the password rules, each named in the
+/* Unit tests of src/domain/policy.c: the password rules, each named in the
  * refusal, and the common-password list (a real one, Debian's
  * cracklib-runtime dictionary). */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/release.c and lib/release_key.c: version order,
+/* Unit tests of src/domain/release.c and src/crypto/release_key.c: version order,
  * the canonical manifest (round trip, every deviation refused), and
  * signatures that fail on any changed byte or another key. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests of the parts of lib/session.c and lib/loginlog.c that need
+/* Unit tests of the parts of src/domain/session.c and src/domain/loginlog.c that need
  * no database: the cookie strings the transport sends, and the device
  * type of the login history. (Sessions against the database are tested
  * through nginx in tests/integration/test_auth_session.py.) */

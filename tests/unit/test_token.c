@@ -1,4 +1,4 @@
-/* Unit tests of lib/token.c: sizes, alphabet, known SHA-256 vectors and
+/* Unit tests of src/crypto/token.c: sizes, alphabet, known SHA-256 vectors and
  * equality. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Unit tests of lib/totp.c against the test vectors of RFC 6238
+/* Unit tests of src/crypto/totp.c against the test vectors of RFC 6238
  * Appendix B (SHA-1) and RFC 4648 §10 (base32). */
 #include <string.h>
 

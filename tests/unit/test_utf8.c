@@ -1,4 +1,4 @@
-/* Unit tests of lib/utf8.c: the well-formed table of Unicode §3.9 and its
+/* Unit tests of src/core/utf8.c: the well-formed table of Unicode §3.9 and its
  * edges, and character counting. */
 #include <stdint.h>
 #include "test.h"

@@ -6,7 +6,7 @@
  * Records: the first field names the kind (usage() in agent_main.c);
  * fields may be quoted "…" with "" for a quote; blank lines, # comments
  * and a header line (first field "type" or "kind") are skipped. Values are
- * written in canonical form (lib/canon.h), so a value needing quotes gets
+ * written in canonical form (src/proto/canon.h), so a value needing quotes gets
  * them; checking them is the server's job, and its error names the line,
  * which is mapped back to the input line here. */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* portal.fcgi — the /api/portal program (PROTOCOL.md). All of it is the shared
- * server loop over the verbs of this program in lib/verbs.c. */
+ * server loop over the verbs of this program in src/proto/verbs.c. */
 #include "server.h"
 
 int main(void)

@@ -1,6 +1,6 @@
 /* err — the error codes of PROTOCOL.md §3 as values.
  *
- * Every fallible function in lib/ returns 0 on success and -1 on failure,
+ * Every fallible function in src/ returns 0 on success and -1 on failure,
  * filling a caller-owned struct err. No function here allocates. */
 #ifndef INFOSYS_ERR_H
 #define INFOSYS_ERR_H

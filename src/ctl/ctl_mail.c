@@ -1,5 +1,5 @@
 /* ctl_mail — `infosysctl mail run [--smtp URL]`: delivers the mail outbox
- * (lib/outbox.h) over SMTP with libcurl, once through the due messages.
+ * (src/domain/outbox.h) over SMTP with libcurl, once through the due messages.
  *
  * Each message is claimed with a conditional UPDATE that pushes its next
  * attempt out by a lease, so two mailers (two timers, two hosts) never

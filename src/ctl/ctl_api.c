@@ -80,7 +80,7 @@ int ctl_api_reference(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printf("# Infosys API reference\n\n"
-	       "Generated from the verb table (`lib/verbs.c`) by "
+	       "Generated from the verb table (`src/proto/verbs.c`) by "
 	       "`make docs`; do not edit by hand. The wire syntax, sessions "
 	       "and sync rules are in PROTOCOL.md.\n\n");
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {

@@ -1,6 +1,6 @@
 /* verb — what a verb is: its argument spec, roles and handler.
  *
- * The table itself is lib/verbs.c; it is the single source of the API:
+ * The table itself is src/proto/verbs.c; it is the single source of the API:
  * the parser binds against it, the pipeline checks roles with it, the
  * request log redacts `secret` values with it and `make docs` prints the
  * API reference from it. Adding a verb is one entry and one handler. */

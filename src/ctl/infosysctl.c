@@ -1,5 +1,5 @@
 /* infosysctl — the operator's command line: one main that reads the global
- * options and hands the rest to a subcommand module (tools/ctl_*.c). */
+ * options and hands the rest to a subcommand module (src/ctl/ctl_*.c). */
 #include <stdio.h>
 #include <string.h>
 
