@@ -3,7 +3,7 @@
 tools/run_tests.py brings a stack up and names it in the environment:
 INFOSYS_TEST_VAR (its DIR), INFOSYS_TEST_PORT, INFOSYS_TEST_BIN. Run with
 plain pytest and no such variables, this file brings its own stack up in
-var/pytest on port 18090 (programs from $INFOSYS_TEST_BIN, else bin/) and
+var/pytest on port 18090 ($INFOSYS_PYTEST_PORT to change) (programs from $INFOSYS_TEST_BIN, else bin/) and
 down again at the end.
 
 Helpers, importable as `from conftest import api, ctl, create_facility`:
@@ -56,7 +56,8 @@ def stack():
     if given:
         yield given
         return
-    var, port = REPO / "var" / "pytest", "18090"
+    var = REPO / "var" / "pytest"
+    port = os.environ.get("INFOSYS_PYTEST_PORT", "18090")
     bindir = Path(os.environ.get("INFOSYS_TEST_BIN", REPO / "bin")).resolve()
     subprocess.run(stack_cmd("up", "--var", str(var), "--port", port,
                              "--bin", str(bindir), "--fresh", *TEST_STACK),
