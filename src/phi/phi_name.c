@@ -1,47 +1,62 @@
-/* phi_name — a patient's name introduced by patient / pt / name / Mr / Mrs.
+/* phi_name — a person's name: after a cue word (patient, pt, Mrs, Herr,
+ * paciente, Mme, name:, next of kin…) in any letter case, or a first name
+ * and a surname side by side (John Smith, SMITH, JOHN, K. Nguyen).
  *
- * A name is a capitalised word ("Smith", "O'Brien", "McDonald", "José")
- * or a SURNAME, GIVEN pair in capitals, right after the introducing word
- * and its punctuation. Operational text often puts a capitalised noun
- * there too ("Patient Portal down", "Name: Fridge 2"); those nouns are
- * listed below, and a "name" that belongs to a thing ("device name",
- * "file name") introduces nothing. */
-#include <string.h>
-#include "phi_context.h"
+ * Whether a word is a name comes from real lists (phi_words.h): census
+ * first names and surnames and other countries' lists. Those lists also
+ * hold words of the trade (Lab, Room, Ward, Hall are surnames too), so a
+ * word of the facility's operations never counts, and a common English
+ * word ("rose", "young") counts only where something else says "name":
+ * a capital letter, a common name beside it, or a cue. A capitalised
+ * word after a cue that is in no list and is no English word ("Patient
+ * Xochitl") is taken for a name too. */
+#include "phi_rules.h"
+#include "phi_words.h"
 
-static const char *const intro_words[] = {
-	"patient", "pt", "pat", "name", "named", "mr", "mrs", "ms", "miss",
-	"mx", NULL
+enum cue_kind { CUE_PERSON, CUE_TITLE, CUE_NAME, CUE_PLACE };
+
+struct cue {
+	const char *kw;
+	enum cue_kind kind;
 };
 
-static const char *const name_fillers[] = {
-	"name", "named", "is", "called", "was", "mr", "mrs", "ms", NULL
+static const struct cue cues[] = {
+	{ "patient", CUE_PERSON }, { "patients", CUE_PERSON },
+	{ "pt", CUE_PERSON }, { "pt.", CUE_PERSON }, { "pat", CUE_PERSON },
+	{ "resident", CUE_PERSON }, { "client", CUE_PERSON },
+	{ "next of kin", CUE_PERSON }, { "nok", CUE_PERSON },
+	{ "emergency contact", CUE_PERSON }, { "wife", CUE_PERSON },
+	{ "husband", CUE_PERSON }, { "spouse", CUE_PERSON },
+	{ "daughter", CUE_PERSON }, { "son", CUE_PERSON },
+	{ "mother", CUE_PERSON }, { "father", CUE_PERSON },
+	{ "guardian", CUE_PERSON }, { "caregiver", CUE_PERSON },
+	{ "paciente", CUE_PERSON }, { "pacienta", CUE_PERSON },
+	{ "patiente", CUE_PERSON }, { "patientin", CUE_PERSON },
+	{ "patienten", CUE_PERSON }, { "residente", CUE_PERSON },
+	{ "bewohner", CUE_PERSON }, { "bewohnerin", CUE_PERSON },
+	{ "mr", CUE_TITLE }, { "mrs", CUE_TITLE }, { "ms", CUE_TITLE },
+	{ "mx", CUE_TITLE }, { "miss", CUE_TITLE }, { "mister", CUE_TITLE },
+	{ "herr", CUE_TITLE }, { "frau", CUE_TITLE }, { "hr", CUE_TITLE },
+	{ "fr", CUE_TITLE }, { "mme", CUE_TITLE }, { "mlle", CUE_TITLE },
+	{ "madame", CUE_TITLE }, { "monsieur", CUE_TITLE },
+	{ "sr", CUE_TITLE }, { "sra", CUE_TITLE }, { "srta", CUE_TITLE },
+	{ "senor", CUE_TITLE }, { "senora", CUE_TITLE },
+	{ "senorita", CUE_TITLE },
+	{ "name", CUE_NAME }, { "named", CUE_NAME }, { "nombre", CUE_NAME },
+	{ "nom", CUE_NAME }, { "prenom", CUE_NAME }, { "vorname", CUE_NAME },
+	{ "nachname", CUE_NAME }, { "surname", CUE_NAME },
+	{ "first name", CUE_NAME }, { "last name", CUE_NAME },
+	{ "full name", CUE_NAME }, { "apellido", CUE_NAME },
+	{ "apellidos", CUE_NAME }, { "called", CUE_NAME },
+	{ "bed", CUE_PLACE }, { "room", CUE_PLACE }, { "rm", CUE_PLACE },
+	{ "bay", CUE_PLACE }, { "cama", CUE_PLACE }, { "habitacion", CUE_PLACE },
+	{ "lit", CUE_PLACE }, { "chambre", CUE_PLACE }, { "bett", CUE_PLACE },
+	{ "zimmer", CUE_PLACE }, { NULL, CUE_PERSON }
 };
 
-/* Capitalised words that follow "patient", "pt" or "name" in
- * operational messages. */
-static const char *const not_names[] = {
-	"access", "admission", "admissions", "alarm", "alarms", "app", "area",
-	"arrival", "arrivals", "bay", "bed", "beds", "board", "call", "care",
-	"census", "chair", "chart", "charts", "check", "clinic", "count",
-	"data", "department", "dept", "desk", "discharge", "discharges",
-	"display", "education", "entrance", "escort", "eval", "evaluation",
-	"experience", "field", "floor", "flow", "food", "freezer", "fridge",
-	"front", "gym", "id", "info", "information", "intake", "kiosk", "lab",
-	"label", "labels", "lift", "line", "lines", "list", "load", "lookup",
-	"lounge", "meal", "meals", "menu", "monitor", "monitoring", "none",
-	"not", "note", "notes", "office", "parking", "pharmacy", "portal",
-	"printer", "pump", "pumps", "queue", "queues", "record", "records",
-	"registration", "room", "rooms", "safety", "scale", "schedule",
-	"search", "service", "services", "session", "sessions", "staff",
-	"station", "status", "sync", "team", "test", "the", "therapy",
-	"tracker", "tracking", "transfer", "transport", "unit", "unknown",
-	"vitals", "volume", "wait", "waiting", "ward", "weight", "wheelchair",
-	"wing", "wristband", "wristbands", "and", "for", "in", "on", "at",
-	"to", "from", "with", "no", "all", "any", "flagged", "field", "column",
-	"satisfaction", "survey", "feedback", "identifier", "placeholder",
-	"redacted", "anonymous", "demo", "sample", "coffee", "teams",
-	"word", "excel", "edge", "outlook", "windows", NULL
+static const char *const fillers[] = {
+	"name", "named", "is", "called", "was", "se llama", "llamado",
+	"llamada", "heist", "s'appelle", "est", "mr", "mrs", "ms", NULL
 };
 
 /* Nouns whose "name" is the name of a thing, not a person. */
@@ -55,81 +70,124 @@ static const char *const thing_words[] = {
 	"medication", "item", "test", "report", "folder", "path", "directory",
 	"branch", "tag", "container", "image", "node", "cluster", "shift",
 	"team", "department", "clinic", "facility", "company", "sensor",
-	"alarm", "kind", "screen", "display", "zone", "feed", "channel",
-	"account", "login", "short", "code", "short", "setting", NULL
+	"alarm", "kind", "screen", "zone", "feed", "channel", "account",
+	"login", "code", "setting", "display", "short", "group", "list",
+	"field", "share", "sheet", "tab", "form", "template", "event", NULL
 };
 
-static int in_list(const struct text *t, size_t i, size_t end,
-		   const char *const *list)
+struct word {
+	size_t start, end;
+	unsigned flags;		/* W_* of the word or of its parts */
+	int oper;		/* every part an operational word */
+	int capital;		/* starts with a capital (or is in capitals) */
+	int glued;		/* a digit or code right after: Fridge2, getName( */
+	int joined;		/* '.' or '_' and a letter after: john.smith */
+};
+
+/* The word at i with its flags; 0 when no word starts there. */
+static int word_at(const struct text *t, size_t i, struct word *w)
 {
-	for (int k = 0; list[k]; k++)
-		if (strlen(list[k]) == end - i && tx_keyword(t, i, list[k]))
-			return 1;
-	return 0;
+	size_t part = i;
+	int c;
+
+	w->start = i;
+	w->end = tx_word_end(t, i);
+	if (w->end == i)
+		return 0;
+	w->flags = phi_word_flags(t->s + i, w->end - i);
+	w->oper = (w->flags & W_OPER) != 0;
+	if (!w->flags) {
+		/* Smith-Jones, Nakamura-Smith: the parts of a compound. */
+		w->oper = 1;
+		for (size_t k = i; k <= w->end; k++) {
+			if (k < w->end && tx_at(t, k) != '-')
+				continue;
+			unsigned f = phi_word_flags(t->s + part, k - part);
+
+			w->flags |= f & ~(unsigned)W_OPER;
+			w->oper = w->oper && (f & W_OPER);
+			part = k + 1;
+		}
+	}
+	w->capital = ch_upper(tx_at(t, i));
+	c = tx_at(t, w->end);
+	w->glued = ch_digit(c) || c == '(' ||
+		   ((c == ':' || c == '/' || c == '\\') &&
+		    ch_alnum(tx_at(t, w->end + 1)));
+	w->joined = (c == '.' || c == '_') && ch_alnum(tx_at(t, w->end + 1));
+	return 1;
 }
 
-static int ch_letter(int c)
+/* How sure a word alone makes us that it is a name. after_cue: 1 after
+ * "name:" and the like, 2 after a person's cue or a title, where even a
+ * common name that is an English word ("patient smith") counts. */
+static int name_word(const struct word *w, int after_cue)
 {
-	return ch_alpha(c) || c >= 0x80;
+	if (w->oper || w->glued || w->joined || w->end - w->start < 2)
+		return 0;
+	if (w->flags & (W_FIRST | W_LAST))
+		return !(w->flags & W_ENGLISH) || w->capital ||
+		       (after_cue > 1 && (w->flags & (W_FIRST_TOP | W_LAST_TOP)));
+	/* In no list: a capitalised word that is no English word. */
+	return after_cue && w->capital && !(w->flags & W_ENGLISH);
 }
 
-/* Smith, O'Brien, Smith-Jones, McDonald, José: its end, or 0. */
-static size_t name_word(const struct text *t, size_t i)
+/* The word after a single separator: ' ', '.', '_' or ", " (comma set). */
+static int next_word(const struct text *t, size_t end, struct word *w,
+		     int *comma)
 {
+	size_t j = end;
+
+	*comma = 0;
+	if (tx_at(t, j) == ',') {
+		*comma = 1;
+		j++;
+	}
+	if (tx_at(t, j) == ' ' || (!*comma && (tx_at(t, j) == '.' ||
+					      tx_at(t, j) == '_')))
+		j++;
+	else if (!*comma)
+		return 0;
+	return word_at(t, j, w);
+}
+
+/* John Smith, SMITH, JOHN, john smith (common names), Maria Lopez. */
+static int pair_is_name(const struct word *a, const struct word *b,
+			int comma)
+{
+	const struct word *first = comma ? b : a, *last = comma ? a : b;
+	unsigned ff = first->flags, lf = last->flags;
+
+	if (a->oper || b->oper || a->glued || !(ff & W_FIRST) || !(lf & W_LAST) ||
+	    a->end - a->start < 2 || b->end - b->start < 2)
+		return 0;
+	if (a->capital && b->capital)
+		return 1;
+	if (!(ff & W_ENGLISH) && !(lf & W_ENGLISH))
+		return 1;
+	return (ff & W_FIRST_TOP) && (lf & W_LAST_TOP) &&
+	       !((ff & W_ENGLISH) && (lf & W_ENGLISH));
+}
+
+/* K. Nguyen, J Smith: an initial and a surname. dotted: the initial has
+ * its full stop, which makes it one without a cue. */
+static int initial_name_at(const struct text *t, size_t i, int cued)
+{
+	struct word w;
 	size_t j = i + 1;
-	int c = tx_at(t, i);
 
-	if (!ch_upper(c) && c < 0x80)
+	if (!ch_upper(tx_at(t, i)) || ch_letter(tx_at(t, i + 1)) ||
+	    ch_letter(tx_prev(t, i)))
 		return 0;
-	if (tx_at(t, j) == '\'' && ch_upper(tx_at(t, j + 1)))
-		j += 2;		/* O'Brien */
-	if (!ch_lower(tx_at(t, j)) && tx_at(t, j) < 0x80)
-		return 0;
-	for (;; j++) {
-		c = tx_at(t, j);
-		if (ch_letter(c))
-			continue;
-		if ((c == '\'' || c == '-') && ch_letter(tx_at(t, j + 1)))
-			continue;
-		break;
-	}
-	/* Report.pdf, getName(, user_name, Fridge2: a file or a symbol. */
-	if (ch_digit(c) || c == '_' || c == '(' ||
-	    ((c == '.' || c == ':' || c == '/') && ch_alnum(tx_at(t, j + 1))))
-		return 0;
-	return j;
-}
-
-/* SMITH, JOHN — the way clinical systems print a patient. */
-static int caps_pair(const struct text *t, size_t i)
-{
-	size_t j = i;
-
-	while (ch_upper(tx_at(t, j)))
+	if (tx_at(t, j) == '.')
 		j++;
-	if (j - i < 2 || tx_at(t, j) != ',')
+	else if (!cued)
 		return 0;
-	j += tx_at(t, j + 1) == ' ' ? 2 : 1;
-	i = j;
-	while (ch_upper(tx_at(t, j)))
+	if (tx_at(t, j) == ' ')
 		j++;
-	return j - i >= 2 && !ch_alnum(tx_at(t, j));
-}
-
-static size_t skip_intro(const struct text *t, size_t i)
-{
-	for (int words = 0; words < 3; words++) {
-		size_t n;
-		int c;
-
-		while ((c = tx_at(t, i)) == ' ' || c == ':' || c == '=' ||
-		       c == '-' || c == '#' || c == '"' || c == '\'' || c == '.')
-			i++;
-		if (!(n = tx_keywords(t, i, name_fillers, NULL)))
-			break;
-		i += n;
-	}
-	return i;
+	if (!word_at(t, j, &w) || !(w.flags & W_LAST) || w.oper || w.glued)
+		return 0;
+	return w.capital || cued;
 }
 
 /* The word before i ("device" in "device name"): whether it is a thing. */
@@ -142,28 +200,127 @@ static int after_thing(const struct text *t, size_t i)
 	start = end;
 	while (start > 0 && ch_alpha(tx_prev(t, start)))
 		start--;
-	return start < end && in_list(t, start, end, thing_words);
+	if (start == end)
+		return 0;
+	for (int k = 0; thing_words[k]; k++)
+		if (tx_keyword(t, start, thing_words[k]) == end - start)
+			return 1;
+	return 0;
 }
 
-int phi_name_rule(const struct text *t, size_t i)
+static size_t skip_intro(const struct text *t, size_t i)
 {
-	int which;
-	size_t n = tx_keywords(t, i, intro_words, &which), j, end;
+	for (int words = 0; words < 3; words++) {
+		size_t n;
+		int c;
 
+		while ((c = tx_at(t, i)) == ' ' || c == ':' || c == '=' ||
+		       c == '-' || c == '#' || c == '"' || c == '\'' ||
+		       c == '.' || c == ',' || c == '(' || c == ')')
+			i++;
+		if (!(n = tx_keywords(t, i, fillers, NULL)))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+/* A word at j that a name list has and that name_word takes alone. */
+static int listed_name_at(const struct text *t, size_t j)
+{
+	struct word w;
+
+	return word_at(t, j, &w) && (w.flags & (W_FIRST | W_LAST)) &&
+	       name_word(&w, 0);
+}
+
+/* A bed or room cue: "bed 4: K. Nguyen", "room 12 - j smith". */
+static int place_cue(const struct text *t, size_t i, size_t n)
+{
+	size_t j = i + n, d;
+
+	while (tx_at(t, j) == ' ' || tx_at(t, j) == '#')
+		j++;
+	d = tx_digits(t, j);
+	if (!d)
+		return 0;
+	j += d;
+	if (ch_alpha(tx_at(t, j)) && !ch_letter(tx_at(t, j + 1)))
+		j++;		/* bed 4B */
+	j = skip_intro(t, j);
+	return initial_name_at(t, j, 1) || listed_name_at(t, j);
+}
+
+static int cue_at(const struct text *t, size_t i)
+{
+	struct word w, w2;
+	size_t n = 0, j;
+	int k, comma, strength;
+
+	for (k = 0; cues[k].kw; k++)
+		if ((n = tx_keyword(t, i, cues[k].kw)))
+			break;
 	if (!n)
 		return 0;
-	if ((which == 3 || which == 4) && after_thing(t, i))
+	if (cues[k].kind == CUE_PLACE)
+		return place_cue(t, i, n);
+	/* "250 ms", "2 pt": units after a number, not titles. */
+	if (ch_digit(tx_prev(t, i)) ||
+	    (tx_prev(t, i) == ' ' && ch_digit(tx_prev(t, i - 1))))
 		return 0;
-	/* Titles count only as written before a name ("Ms Lee", not "250 ms"). */
-	if (which >= 5 && !ch_upper(tx_at(t, i)))
+	if (cues[k].kind == CUE_NAME && after_thing(t, i))
 		return 0;
 	j = skip_intro(t, i + n);
 	if (j == i + n && tx_at(t, j) != ' ')
 		return 0;
-	if (caps_pair(t, j))
+	if (initial_name_at(t, j, 1))
 		return 1;
-	if (!(end = name_word(t, j)) || in_list(t, j, end, not_names))
+	if (!word_at(t, j, &w))
 		return 0;
-	/* "Name Fridge 2", "Patient Room 12": a thing with a number. */
-	return !(tx_at(t, end) == ' ' && ch_digit(tx_at(t, end + 1)));
+	strength = cues[k].kind == CUE_NAME ? 1 : 2;
+	if (name_word(&w, strength))
+		return 1;
+	/* Mr Hall, Pt Ward: after a title, a capitalised common name even
+	 * where it is also a word of the trade; after a person's cue, the
+	 * trade words that are common surnames (phi_words.h W_SOFT). */
+	if (w.capital && !w.glued && !w.joined &&
+	    ((cues[k].kind == CUE_TITLE && (w.flags & (W_FIRST_TOP | W_LAST_TOP))) ||
+	     (strength == 2 && (w.flags & W_SOFT))))
+		return 1;
+	/* patient rose smith, pt jurgen rivera: a weak or unknown first word
+	 * made sure by the next. */
+	return !w.oper && (w.flags & (W_FIRST | W_ENGLISH)) != W_ENGLISH &&
+	       next_word(t, w.end, &w2, &comma) && !comma &&
+	       name_word(&w2, strength);
+}
+
+int phi_name_at(const struct text *t, size_t i)
+{
+	struct word a, b;
+	int comma;
+
+	if (cue_at(t, i) || initial_name_at(t, i, 0))
+		return 1;
+	if (!word_at(t, i, &a) || !next_word(t, a.end, &b, &comma))
+		return 0;
+	if (pair_is_name(&a, &b, comma))
+		return 1;
+	/* SMITH_JOHN, smith.john: an id names the surname first as often. */
+	if (a.joined && (a.capital == b.capital) && pair_is_name(&a, &b, 1) &&
+	    !b.joined)
+		return 1;
+	/* Lucia Adeyemi: a first name and a surname no list knows. */
+	if (!comma && (a.flags & W_FIRST) && !(a.flags & W_ENGLISH) && !a.oper &&
+	    !a.glued && !a.joined && !b.flags && !b.glued && !b.joined &&
+	    b.end - b.start >= 3 && (b.capital || !a.capital))
+		return 1;
+	/* John Q. Smith: a middle initial between. */
+	if (!comma && b.end - b.start == 1 && ch_upper(tx_at(t, b.start))) {
+		size_t j = b.end + (tx_at(t, b.end) == '.');
+		struct word c;
+
+		return tx_at(t, j) == ' ' && word_at(t, j + 1, &c) &&
+		       pair_is_name(&a, &c, 0);
+	}
+	return 0;
 }

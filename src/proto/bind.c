@@ -423,7 +423,6 @@ static int check_text(const struct argspec *sp, struct argval *v,
 		      time_t now, struct err *err)
 {
 	long long max = sp->max > 0 ? sp->max : TEXT_DEFAULT_MAX;
-	const char *rule = NULL;
 
 	(void)now;
 	if (utf8_validate(v->s, v->len, NULL) < 0)
@@ -432,12 +431,6 @@ static int check_text(const struct argspec *sp, struct argval *v,
 	if ((long long)utf8_count(v->s, v->len) > max)
 		return err_set(err, E_BAD_ARGUMENT, "key '%s': text of at most"
 			       " %lld characters expected", sp->key, max);
-	/* PROTOCOL.md §7: every text value on every endpoint, before anything
-	 * is stored. The message names the rule, never the value. */
-	if (phi_screen(v->s, v->len, &rule) != 0)
-		return err_set(err, E_PHI_REJECTED, "key '%s' looks like patient"
-			       "-identifying data (%s); patient identifiers stay on"
-			       " the facility PCs", sp->key, rule);
 	return 0;
 }
 
@@ -499,6 +492,32 @@ static int line_end_col(const struct cmd *cmd)
 	return a->value_col + (int)a->raw.len + (a->quoted ? 2 : 0);
 }
 
+/* PROTOCOL.md §7: every free value (text, and the ids people and PCs make
+ * up) is screened before any other check, so that a refusal of any kind
+ * never carries an identifier further. Messages name the rule, never the
+ * value. */
+static int screen_free_value(const struct argspec *sp, struct argval *v,
+			     struct err *err)
+{
+	const char *rule = NULL;
+
+	if (sp->type != AT_TEXT && sp->type != AT_ID)
+		return 0;
+	switch (phi_screen(v->s, v->len, &rule)) {
+	case PHI_FOUND:
+		v->phi_rule = rule;
+		return err_set(err, E_PHI_REJECTED, "key '%s' looks like patient"
+			       "-identifying data (%s); patient identifiers stay"
+			       " on the facility PCs", sp->key, rule);
+	case PHI_BIDI:
+		return err_set(err, E_BAD_ARGUMENT, "key '%s': text with"
+			       " bidirectional control characters is refused",
+			       sp->key);
+	default:
+		return 0;
+	}
+}
+
 static int bind_value(const struct argspec *sp, const struct cmd_arg *a,
 		      struct arena *arena, time_t now, struct argval *v,
 		      struct err *err)
@@ -510,6 +529,8 @@ static int bind_value(const struct argspec *sp, const struct cmd_arg *a,
 	v->len = cmd_unquote(a, buf);
 	v->s = buf;
 	v->present = 1;
+	if (screen_free_value(sp, v, err) != 0)
+		return -1;
 	if ((unsigned)sp->type >= sizeof(checkers) / sizeof(checkers[0]) ||
 	    !checkers[sp->type])
 		return err_set(err, E_INTERNAL, "key '%s': unknown type",
@@ -539,6 +560,7 @@ int call_bind_verb(const struct cmd *cmd, const struct verb *verb,
 				      "key '%s' repeated", verb->args[k].key);
 		if (bind_value(&verb->args[k], a, arena, now, &out->v[k],
 			       err) < 0) {
+			out->phi_rule = out->v[k].phi_rule;
 			if (err->code == E_BAD_ARGUMENT ||
 			    err->code == E_PHI_REJECTED) {
 				err->line = cmd->line;

@@ -58,6 +58,7 @@ struct argval {
 	const char *s;
 	size_t len;
 	long long n;
+	const char *phi_rule;	/* the category when PHI screening refused it */
 };
 
 struct verb;
@@ -67,6 +68,7 @@ struct call {
 	const struct verb *verb;
 	int line;
 	struct argval v[CMD_MAX_ARGS];
+	const char *phi_rule;	/* set when binding refused a value as PHI */
 };
 
 struct ctx;

@@ -1,0 +1,30 @@
+/* phi_rules — the rules of the PHI screen (internal to src/phi). Each
+ * looks at one position of the normalised text and answers 1 when an
+ * identifier starts (or is introduced) there. phi.c walks the text and
+ * asks them; the rules read the words around the position themselves. */
+#ifndef INFOSYS_PHI_RULES_H
+#define INFOSYS_PHI_RULES_H
+
+#include "phi_scan.h"
+
+/* phi.c: shapes that are identifiers on their own. */
+int phi_ssn_at(const struct text *t, size_t i);
+int phi_phone_at(const struct text *t, size_t i);
+int phi_email_at(const struct text *t, size_t i);
+
+/* phi_date.c: dates next to birth, death, admission and discharge cues,
+ * full dates decades ago, ages over 89. */
+int phi_date_at(const struct text *t, size_t i);
+int phi_age_at(const struct text *t, size_t i);
+
+/* phi_record.c: record, account, member, Medicare, licence numbers with
+ * their cues; street addresses and ZIP codes; URLs naming a record. */
+int phi_record_at(const struct text *t, size_t i);
+int phi_address_at(const struct text *t, size_t i);
+int phi_url_at(const struct text *t, size_t i);
+
+/* phi_name.c: a person's name after a cue, or a first name and a surname
+ * side by side. */
+int phi_name_at(const struct text *t, size_t i);
+
+#endif
