@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "authn.h"
+#include "phi.h"
 #include "bind.h"
 #include "session.h"
 #include "token.h"
@@ -26,6 +27,11 @@ static int key_lookup(struct ctx *ctx, const char *sql, int with_now,
 	if (!ctx->pc_id || value_is_id(ctx->pc_id, strlen(ctx->pc_id)) != 0)
 		return err_set(err, E_AUTH_REQUIRED,
 			       "an Infosys-PC header naming the PC is required");
+	/* A PC's name is made up by a person like any id (PROTOCOL.md §7). */
+	if (phi_screen(ctx->pc_id, strlen(ctx->pc_id), NULL) != PHI_CLEAN)
+		return err_set(err, E_PHI_REJECTED, "the Infosys-PC header looks"
+			       " like patient-identifying data; name the PC by"
+			       " its place or number");
 	/* A key that cannot be one of ours costs no database round trip. */
 	if (!key || strlen(key) != TOKEN_B64_LEN)
 		return err_set(err, E_AUTH_REQUIRED, "a valid sync key is required");

@@ -1,5 +1,5 @@
 /* h_audit — the admin's audit views of /api/portal (PROTOCOL.md §5):
- * AUDIT.ACTIVITY, AUDIT.REQUESTS and SYNC.LOG (AUDIT.LOGINS is in
+ * AUDIT.ACTIVITY, AUDIT.REQUESTS, AUDIT.PHI and SYNC.LOG (AUDIT.LOGINS is in
  * h_users.c). Newest first, scoped to the caller's facility, `limit`
  * 100 by default. Reading the audit trail is itself an action an admin
  * could be asked about, so each view is written to the activity log
@@ -20,9 +20,18 @@ static const char sql_activity[] =
 
 static const char sql_requests[] =
 	"SELECT ts, request_id, endpoint, verb, params, user_name, pc_id,"
-	" address, status, code, duration_us FROM request_log"
+	" address, status, code, duration_us, phi_rule FROM request_log"
 	" WHERE facility_id = ? AND ts >= FROM_UNIXTIME(?)"
 	" ORDER BY id DESC LIMIT ?";
+
+/* One row per day, PC, user and rule: how often patient data was typed,
+ * never what. */
+static const char sql_phi[] =
+	"SELECT DATE(ts) AS day, pc_id, user_name, phi_rule, COUNT(*) AS n"
+	" FROM request_log WHERE facility_id = ? AND code = 'PHI_REJECTED'"
+	" AND ts >= FROM_UNIXTIME(?)"
+	" GROUP BY day, pc_id, user_name, phi_rule"
+	" ORDER BY day DESC, n DESC LIMIT ?";
 
 static const char sql_syncs[] =
 	"SELECT ts, pc_id, kind, sync_date, status, message, trace, version"
@@ -103,7 +112,7 @@ static json_t *params_json(const char *text)
 
 static json_t *request_item(const struct dbres *r, size_t i)
 {
-	return json_pack("{s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:I}",
+	return json_pack("{s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:I,s:o}",
 			 "ts", portal_ts(dbres_get(r, i, 0)),
 			 "request", dbres_get(r, i, 1),
 			 "endpoint", dbres_get(r, i, 2),
@@ -114,7 +123,8 @@ static json_t *request_item(const struct dbres *r, size_t i)
 			 "address", dbres_get(r, i, 7),
 			 "status", (json_int_t)atoll(dbres_get(r, i, 8)),
 			 "code", str_or_null(dbres_get(r, i, 9)),
-			 "duration_us", (json_int_t)atoll(dbres_get(r, i, 10)));
+			 "duration_us", (json_int_t)atoll(dbres_get(r, i, 10)),
+			 "rule", str_or_null(dbres_get(r, i, 11)));
 }
 
 HANDLER(h_audit_requests)
@@ -131,6 +141,30 @@ HANDLER(h_audit_requests)
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(requests, request_item(&r, i));
 	return viewed(ctx, "audit.requests", err);
+}
+
+HANDLER(h_audit_phi)
+{
+	const struct argval *f = call_arg(call, "from");
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id),
+		P_INT(f->present ? f->n : (long long)ctx->now - 30 * 86400),
+		P_INT(limit_of(call)),
+	};
+	json_t *refusals = list(data, "refusals");
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_phi, p, 3, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(refusals, json_pack(
+			"{s:s,s:o,s:o,s:o,s:I}",
+			"date", dbres_get(&r, i, 0),
+			"pc", str_or_null(dbres_get(&r, i, 1)),
+			"user", str_or_null(dbres_get(&r, i, 2)),
+			"rule", str_or_null(dbres_get(&r, i, 3)),
+			"count", (json_int_t)atoll(dbres_get(&r, i, 4))));
+	return viewed(ctx, "audit.phi", err);
 }
 
 HANDLER(h_sync_log)

@@ -49,6 +49,7 @@ HANDLER(h_command_list);
 HANDLER(h_command_get);
 HANDLER(h_audit_activity);
 HANDLER(h_audit_requests);
+HANDLER(h_audit_phi);
 HANDLER(h_sync_log);
 
 /* §6 PC sync: h_sync.c */

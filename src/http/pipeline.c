@@ -86,7 +86,13 @@ static int batch_execute(struct ctx *ctx, const struct batch *b,
 	return 0;
 }
 
-static json_t *params_redacted(const struct call *c, enum errcode code)
+/* What the request log keeps of a line's arguments (PROTOCOL.md §7): for
+ * an accepted request the values, but never a secret, a password hash
+ * (crackable) or an e-mail address (sealed at rest); for a refused or
+ * malformed one only which keys were sent — a refused value may be the
+ * very identifier it was refused for, and an over-long or mistyped one
+ * may carry one that screening never reached. */
+static json_t *params_logged(const struct call *c, enum errcode code)
 {
 	json_t *p = json_object();
 
@@ -96,12 +102,10 @@ static json_t *params_redacted(const struct call *c, enum errcode code)
 
 		if (!v->present)
 			continue;
-		/* Secrets, password hashes (crackable) and e-mail addresses
-		 * (sealed at rest) never reach the log; nor does a refused
-		 * text, which may be the very identifier it was refused for. */
-		if (s->type == AT_SECRET || s->type == AT_HASH ||
-		    s->type == AT_EMAIL ||
-		    (s->type == AT_TEXT && code == E_PHI_REJECTED))
+		if (code != E_OK)
+			json_object_set_new(p, s->key, json_string("[withheld]"));
+		else if (s->type == AT_SECRET || s->type == AT_HASH ||
+			 s->type == AT_EMAIL)
 			json_object_set_new(p, s->key, json_string("[redacted]"));
 		else
 			json_object_set_new(p, s->key, json_stringn(v->s, v->len));
@@ -126,6 +130,25 @@ static void hide_details(struct ctx *ctx, struct err *err)
 		ctx->retry_after = 5;
 }
 
+/* A PHI refusal is counted per PC and per user (AUDIT.PHI), so the caller
+ * is identified even though the request is refused: the same check as for
+ * an accepted one, read-only (a background request keeps the session's
+ * idle clock as it is), its own refusal ignored. */
+static void identify_refused(struct ctx *ctx, const struct batch *b)
+{
+	struct err ignored;
+	int background = ctx->background;
+
+	for (size_t i = 0; i < b->n && b->calls; i++)
+		if (b->calls[i].verb && b->calls[i].phi_rule) {
+			ctx->background = 1;
+			err_clear(&ignored);
+			(void)authn_check(ctx, b->calls[i].verb, &ignored);
+			ctx->background = background;
+			return;
+		}
+}
+
 void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 		  struct pipeline_result *out)
 {
@@ -139,6 +162,8 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 	rc = batch_bind(ctx, body, len, &b, &err);
 	if (rc == 0)
 		rc = batch_authorize(ctx, &b, &err);
+	else if (err.code == E_PHI_REJECTED)
+		identify_refused(ctx, &b);
 	for (int attempt = 0; rc == 0; attempt++) {
 		json_decref(results);
 		results = json_array();
@@ -158,8 +183,11 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 	out->status = rc == 0 ? 200 : err_http_status(err.code);
 	if (b.n > 0 && b.calls[0].verb) {
 		out->verb = b.calls[0].verb->name;
-		out->params = params_redacted(&b.calls[0], out->code);
+		out->params = params_logged(&b.calls[0], out->code);
 	}
+	for (size_t i = 0; out->code == E_PHI_REJECTED && i < b.n; i++)
+		if (b.calls && b.calls[i].phi_rule)
+			out->phi_rule = b.calls[i].phi_rule;
 	if (b.n > 1) {
 		out->reply = reply_batch(results, rc == 0 ? NULL : &err);
 	} else if (rc == 0) {

@@ -17,10 +17,12 @@ struct pipeline_result {
 	int status;		/* HTTP status */
 	enum errcode code;	/* E_OK or the error answered */
 	/* For the request log: the first line's verb (NULL when unknown), and
-	 * its arguments with secret values redacted (new reference or NULL). */
+	 * its arguments (new reference or NULL): values with secrets redacted
+	 * for an accepted request, only the keys for a refused one. */
 	const char *verb;
 	json_t *params;
 	int lines;
+	const char *phi_rule;	/* a PHI refusal's category, else NULL */
 };
 
 /* body must stay valid until the result is used. ctx is filled by the

@@ -5,8 +5,9 @@
 
 static const char sql_insert[] =
 	"INSERT INTO request_log (ts, request_id, endpoint, verb, params,"
-	" facility_id, user_name, pc_id, address, status, code, duration_us)"
-	" VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" facility_id, user_name, pc_id, address, status, code, phi_rule,"
+	" duration_us)"
+	" VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const char *reqlog_endpoint(enum program p)
 {
@@ -41,6 +42,7 @@ void reqlog_write(struct ctx *ctx, const struct pipeline_result *r,
 		P_STRN(addr, strnlen(addr, 45)),
 		P_INT(r->status),
 		opt_str(code),
+		opt_str(r->phi_rule),
 		P_INT(duration_us),
 	};
 

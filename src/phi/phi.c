@@ -226,6 +226,11 @@ static const char *const at_words[] = {
  * as user names of mailboxes do (jane.doe, jd_1985) and words do not. */
 static int local_looks_made_up(const struct text *t, size_t i)
 {
+	/* jane dot doe at …: spelled out on both sides. */
+	for (size_t k = i > 24 ? i - 24 : 0; k < i; k++)
+		if (tx_at(t, k) == ' ' && tx_keyword(t, k + 1, "dot") &&
+		    tx_at(t, k + 4) == ' ')
+			return 1;
 	for (size_t k = i; k > 0 && ch_local(tx_prev(t, k)); k--) {
 		int c = tx_prev(t, k);
 

@@ -94,6 +94,10 @@ static int word_at(const struct text *t, size_t i, struct word *w)
 	w->end = tx_word_end(t, i);
 	if (w->end == i)
 		return 0;
+	/* Smith's: the possessive is not part of the name. */
+	if (w->end - i > 3 && tx_at(t, w->end - 2) == '\'' &&
+	    (tx_at(t, w->end - 1) | 0x20) == 's')
+		w->end -= 2;
 	w->flags = phi_word_flags(t->s + i, w->end - i);
 	w->oper = (w->flags & W_OPER) != 0;
 	if (!w->flags) {
@@ -280,12 +284,10 @@ static int cue_at(const struct text *t, size_t i)
 	strength = cues[k].kind == CUE_NAME ? 1 : 2;
 	if (name_word(&w, strength))
 		return 1;
-	/* Mr Hall, Pt Ward: after a title, a capitalised common name even
-	 * where it is also a word of the trade; after a person's cue, the
-	 * trade words that are common surnames (phi_words.h W_SOFT). */
-	if (w.capital && !w.glued && !w.joined &&
-	    ((cues[k].kind == CUE_TITLE && (w.flags & (W_FIRST_TOP | W_LAST_TOP))) ||
-	     (strength == 2 && (w.flags & W_SOFT))))
+	/* Mr Hall, Pt Ward: after a person's cue or a title, the trade words
+	 * that are common surnames too, capitalised (phi_words.h W_SOFT). */
+	if (w.capital && !w.glued && !w.joined && strength == 2 &&
+	    (w.flags & W_SOFT))
 		return 1;
 	/* patient rose smith, pt jurgen rivera: a weak or unknown first word
 	 * made sure by the next. */
@@ -309,8 +311,14 @@ int phi_name_at(const struct text *t, size_t i)
 	if (a.joined && (a.capital == b.capital) && pair_is_name(&a, &b, 1) &&
 	    !b.joined)
 		return 1;
+	/* Smith John: capitals, the surname first. */
+	if (!comma && a.capital && b.capital && (a.flags & W_LAST) &&
+	    (b.flags & W_FIRST_TOP) && !(b.flags & W_ENGLISH) && !a.oper &&
+	    !b.oper && !a.glued && !b.glued)
+		return 1;
 	/* Lucia Adeyemi: a first name and a surname no list knows. */
 	if (!comma && (a.flags & W_FIRST) && !(a.flags & W_ENGLISH) && !a.oper &&
+	    (a.flags & (W_LAST | W_FIRST_TOP)) != W_LAST &&
 	    !a.glued && !a.joined && !b.flags && !b.glued && !b.joined &&
 	    b.end - b.start >= 3 && (b.capital || !a.capital))
 		return 1;

@@ -121,6 +121,11 @@ static const struct argspec audit_requests_args[] = {
 	{ "from", AT_TS, 0, 0, 0, NULL, "only requests at or after this time" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
+static const struct argspec audit_phi_args[] = {
+	{ "from", AT_TS, 0, 0, 0, NULL, "only refusals at or after this time"
+	  " (default: the last 30 days)" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many rows (default 100)" },
+};
 static const struct argspec sync_log_args[] = {
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
@@ -343,8 +348,16 @@ const struct verb verb_table[] = {
 	{ "AUDIT.REQUESTS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_requests_args),
 	  h_audit_requests,
 	  "The facility's request log, newest first: `requests`, each `ts`,"
-	  " `request`, `endpoint`, `verb`, `params` (secrets redacted), `user`,"
-	  " `pc`, `address`, `status`, `code`, `duration_us`; logged." },
+	  " `request`, `endpoint`, `verb`, `params` (secrets, hashes and e-mail"
+	  " addresses redacted; of a refused request only its keys), `user`,"
+	  " `pc`, `address`, `status`, `code`, `duration_us`, `rule` (a PHI"
+	  " refusal's category); logged." },
+	{ "AUDIT.PHI", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_phi_args),
+	  h_audit_phi,
+	  "How often patient data was refused, never what: `refusals`, one per"
+	  " day, PC or user and rule, newest day first, each `date`, `pc`,"
+	  " `user`, `rule` (name, ssn, phone, email, record_number, date, age,"
+	  " address, url), `count`; logged." },
 	{ "SYNC.LOG", PROG_PORTAL, ROLE_ADMIN, ARGS(sync_log_args), h_sync_log,
 	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
 	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"

@@ -179,15 +179,18 @@ def test_error_report_stored(stack, fac):
 def test_phi_refused_and_not_logged(stack, fac, text):
     code, key = fac
     marker = uuid.uuid4().hex[:8]
-    # version first: binding stops at the refused value, and the log entry
-    # is found by what was bound before it.
-    status, _, reply = sync(key, f'ERROR.REPORT version=v{marker} message="{text}"')
+    # The log entry is found by its PC: a refused request keeps only its
+    # keys, the rule's category, and who sent it.
+    status, _, reply = sync(key, f'ERROR.REPORT version=v{marker} message="{text}"',
+                            pc=f"PC-{marker}")
     assert status == 422 and reply["error"]["code"] == "PHI_REJECTED", reply
     assert text not in reply["error"]["message"]
-    log = sql("SELECT params, status FROM request_log WHERE params LIKE "
-                     f"'%v{marker}%'")
-    assert log and log[0][1] == "422"
+    log = sql("SELECT params, status, phi_rule FROM request_log WHERE pc_id = "
+              f"'PC-{marker}'")
+    assert log and log[0][1] == "422" and log[0][2] in (
+        "name", "phone", "ssn", "date")
     assert text not in log[0][0] and text.split()[1] not in log[0][0]
+    assert f"v{marker}" not in log[0][0]
     stored = sql("SELECT COUNT(*) FROM sync_log WHERE version = "
                         f"'v{marker}'")
     assert stored == [["0"]]
