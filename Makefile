@@ -63,6 +63,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop status db test unit integration fuzz bench docs phi-data \
+        phi-report \
         install clean
 .DEFAULT_GOAL := all
 
@@ -164,7 +165,12 @@ $(BIN)/pwtime: $(BUILD)/bench/pwtime.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: deps
+# The PHI screen's recall, false positives and cost per value.
+phi-report: deps
+	@$(MAKE) --no-print-directory $(BUILD)/tests/test_phi
+	@$(BUILD)/tests/test_phi --report
+
+bench: deps phi-report
 	@$(MAKE) --no-print-directory all $(BIN)/pwtime
 	@$(PYTHON) bench/run.py --var $(RUN_VAR) --port $(RUN_PORT) --bin $(BIN)
 

@@ -7,6 +7,7 @@
  * that the digits inside a device id, a version string or an IP address
  * are never read as a number of their own. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "phi.h"
 #include "phi_norm.h"
@@ -273,6 +274,63 @@ int phi_email_at(const struct text *t, size_t i)
 	return domain_at(t, j, which > 0);
 }
 
+/* The leading letters of every keyword a rule looks for at a word's
+ * start, in a small open-addressing set built once per process. */
+#define CUE_SLOTS 2048
+#define CUE_WORD 16
+static char cue_set[CUE_SLOTS][CUE_WORD];
+static int cue_set_ready;
+
+/* The slot of the leading letters of s (lower case, at most the first 15:
+ * longer keywords share their prefix's slot), or -1 when there are none. */
+static int cue_slot(const char *s, size_t len, char key[CUE_WORD])
+{
+	size_t n = 0;
+	unsigned h = 2166136261u;
+
+	while (n < len && n < CUE_WORD - 1 && ch_alpha((unsigned char)s[n])) {
+		key[n] = (char)(s[n] | 0x20);
+		h = (h ^ (unsigned char)key[n]) * 16777619u;
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	key[n] = '\0';
+	return (int)(h & (CUE_SLOTS - 1));
+}
+
+static void cue_add(const char *kw)
+{
+	char key[CUE_WORD];
+	int i = cue_slot(kw, strlen(kw), key);
+
+	while (i >= 0 && cue_set[i][0] && strcmp(cue_set[i], key) != 0)
+		i = (i + 1) & (CUE_SLOTS - 1);
+	if (i >= 0)
+		memcpy(cue_set[i], key, CUE_WORD);
+}
+
+/* Whether some keyword may start at i. */
+static int cue_here(const struct text *t, size_t i)
+{
+	char key[CUE_WORD];
+	int k = cue_slot(t->s + i, t->len - i, key);
+
+	if (!cue_set_ready) {
+		for (int w = 0; ssn_words[w]; w++)
+			cue_add(ssn_words[w]);
+		phi_date_cues(cue_add);
+		phi_record_cues(cue_add);
+		phi_name_cues(cue_add);
+		phi_scan_cues(cue_add);
+		cue_set_ready = 1;
+	}
+	for (; k >= 0 && cue_set[k][0]; k = (k + 1) & (CUE_SLOTS - 1))
+		if (strcmp(cue_set[k], key) == 0)
+			return 1;
+	return 0;
+}
+
 /* Cheapest first: most positions fail on their first byte in each. */
 static const char *screen_at(const struct text *t, size_t i)
 {
@@ -287,7 +345,7 @@ static const char *screen_at(const struct text *t, size_t i)
 			return PHI_RULE_DATE;
 		if (ch_digit(c) && phi_age_at(t, i))
 			return PHI_RULE_AGE;
-		if (ch_digit(c) && phi_address_at(t, i))
+		if (ch_digit(c) && phi_address_at(t, i, 0))
 			return PHI_RULE_ADDRESS;
 		if (ch_digit(c) && phi_record_at(t, i))
 			return PHI_RULE_RECORD;
@@ -297,6 +355,11 @@ static const char *screen_at(const struct text *t, size_t i)
 		return phi_email_at(t, i) ? PHI_RULE_EMAIL : NULL;
 	if (!ch_letter(c) || ch_letter(p) || ch_digit(p))
 		return NULL;
+	if (!cue_here(t, i)) {
+		if (phi_address_at(t, i, 0))
+			return PHI_RULE_ADDRESS;
+		return phi_name_at(t, i, 0) ? PHI_RULE_NAME : NULL;
+	}
 	if (phi_ssn_at(t, i))
 		return PHI_RULE_SSN;
 	if (phi_date_at(t, i))
@@ -307,9 +370,9 @@ static const char *screen_at(const struct text *t, size_t i)
 		return PHI_RULE_RECORD;
 	if (phi_url_at(t, i))
 		return PHI_RULE_URL;
-	if (phi_address_at(t, i))
+	if (phi_address_at(t, i, 1))
 		return PHI_RULE_ADDRESS;
-	if (phi_name_at(t, i))
+	if (phi_name_at(t, i, 1))
 		return PHI_RULE_NAME;
 	return NULL;
 }
@@ -350,5 +413,9 @@ enum phi_verdict phi_screen(const char *s, size_t len, const char **rule)
 		*rule = found;
 		return PHI_FOUND;
 	}
+	/* Every bidirectional control is encoded with a lead byte 0xD8 or
+	 * 0xE2: without those there is none to look for. */
+	if (memchr(s, 0xE2, len) == NULL && memchr(s, 0xD8, len) == NULL)
+		return PHI_CLEAN;
 	return phi_has_bidi_control(s, len) ? PHI_BIDI : PHI_CLEAN;
 }

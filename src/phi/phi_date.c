@@ -135,3 +135,13 @@ int phi_age_at(const struct text *t, size_t i)
 		k++;
 	return tx_keywords(t, k, age_after, NULL) != 0;
 }
+
+void phi_date_cues(phi_cue_sink add)
+{
+	for (int k = 0; life_words[k]; k++)
+		add(life_words[k]);
+	for (int k = 0; stay_words[k]; k++)
+		add(stay_words[k]);
+	for (int k = 0; age_before[k]; k++)
+		add(age_before[k]);
+}

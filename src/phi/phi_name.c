@@ -296,12 +296,12 @@ static int cue_at(const struct text *t, size_t i)
 	       name_word(&w2, strength);
 }
 
-int phi_name_at(const struct text *t, size_t i)
+int phi_name_at(const struct text *t, size_t i, int cue)
 {
 	struct word a, b;
 	int comma;
 
-	if (cue_at(t, i) || initial_name_at(t, i, 0))
+	if ((cue && cue_at(t, i)) || initial_name_at(t, i, 0))
 		return 1;
 	if (!word_at(t, i, &a) || !next_word(t, a.end, &b, &comma))
 		return 0;
@@ -331,4 +331,10 @@ int phi_name_at(const struct text *t, size_t i)
 		       pair_is_name(&a, &c, 0);
 	}
 	return 0;
+}
+
+void phi_name_cues(phi_cue_sink add)
+{
+	for (int k = 0; cues[k].kw; k++)
+		add(cues[k].kw);
 }

@@ -28,25 +28,41 @@ static USpoofChecker *spoof_checker(void)
 	return checker;
 }
 
-/* The ASCII letter a code point of another script imitates, or 0. */
-static int confusable_letter(utf8proc_int32_t c)
+/* ICU's UTS #39 skeleton of c when it is a single ASCII letter, else 0. */
+static int skeleton_letter(utf8proc_int32_t c)
 {
 	USpoofChecker *sc = spoof_checker();
 	UChar in[2], out[8];
 	UErrorCode status = U_ZERO_ERROR;
-	int32_t n, len;
+	int32_t n;
 
 	if (!sc || c > 0xFFFF)
 		return 0;
 	in[0] = (UChar)c;
-	len = 1;
-	n = uspoof_getSkeleton(sc, 0, in, len, out, 8, &status);
+	n = uspoof_getSkeleton(sc, 0, in, 1, out, 8, &status);
 	if (U_FAILURE(status) || n != 1 || out[0] > 0x7F)
 		return 0;
 	/* Skeletons map l/I/1 and O/0 alike; only letters are wanted here. */
 	if ((out[0] | 0x20) < 'a' || (out[0] | 0x20) > 'z')
 		return 0;
 	return out[0];
+}
+
+/* The ASCII letter a code point of another script imitates, or 0; ICU's
+ * answers are kept in a small direct-mapped cache, since a text in
+ * another script asks about the same few dozen letters again and again. */
+static int confusable_letter(utf8proc_int32_t c)
+{
+	static struct { utf8proc_int32_t c; int letter; } cache[1024];
+	unsigned slot = (unsigned)c & 1023;
+	int letter;
+
+	if (cache[slot].c == c)
+		return cache[slot].letter;
+	letter = skeleton_letter(c);
+	cache[slot].c = c;
+	cache[slot].letter = letter;
+	return letter;
 }
 
 static utf8proc_int32_t map_code_point(utf8proc_int32_t c, void *data)
@@ -107,11 +123,30 @@ static size_t tidy(char *s, size_t len)
 	return o;
 }
 
+/* Printable ASCII is its own NFKC form with nothing to strip or map: most
+ * values are, and skip utf8proc. */
+static int plain_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
+			return 0;
+	return 1;
+}
+
 char *phi_normalise(const char *s, size_t len, size_t *out_len)
 {
 	utf8proc_uint8_t *dst = NULL;
 	utf8proc_ssize_t n;
 
+	if (plain_ascii(s, len)) {
+		char *copy = malloc(len + 1);
+
+		if (!copy)
+			return NULL;
+		memcpy(copy, s, len);
+		*out_len = tidy(copy, len);
+		return copy;
+	}
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s,
 				(utf8proc_ssize_t)len, &dst,
 				UTF8PROC_STABLE | UTF8PROC_COMPAT |

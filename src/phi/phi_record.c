@@ -242,14 +242,14 @@ static int german_street(const struct text *t, size_t i, size_t end)
 }
 
 /* Calle Mayor 12, Hauptstraße 5, Berliner Str. 12: the number after. */
-static int address_word_first(const struct text *t, size_t i)
+static int address_word_first(const struct text *t, size_t i, int cue)
 {
 	size_t end = tx_word_end(t, i), j, n;
 	int words;
 
 	if (end == i)
 		return 0;
-	if (tx_keywords(t, i, street_openers, NULL))
+	if (cue && tx_keywords(t, i, street_openers, NULL))
 		words = 4;
 	else if (german_street(t, i, end))
 		words = 0;
@@ -299,11 +299,11 @@ static int zip_by_cue(const struct text *t, size_t i)
 	       ch_alpha(tx_at(t, j + d + 3));
 }
 
-int phi_address_at(const struct text *t, size_t i)
+int phi_address_at(const struct text *t, size_t i, int cue)
 {
 	if (ch_digit(tx_at(t, i)))
 		return address_number_first(t, i);
-	return zip_by_cue(t, i) || address_word_first(t, i);
+	return (cue && zip_by_cue(t, i)) || address_word_first(t, i, cue);
 }
 
 /* Path segments and query keys that name a person or a record. */
@@ -340,4 +340,17 @@ int phi_url_at(const struct text *t, size_t i)
 			return 1;
 	}
 	return 0;
+}
+
+void phi_record_cues(phi_cue_sink add)
+{
+	for (int k = 0; record_cues[k].kw; k++)
+		add(record_cues[k].kw);
+	for (int k = 0; street_openers[k]; k++)
+		add(street_openers[k]);
+	for (int k = 0; zip_words[k]; k++)
+		add(zip_words[k]);
+	add("http");
+	add("https");
+	add("www");
 }

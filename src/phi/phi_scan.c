@@ -1,6 +1,6 @@
 /* phi_scan — lexical helpers of the PHI rules (see phi_scan.h). */
 #include <string.h>
-#include "phi_scan.h"
+#include "phi_rules.h"
 
 size_t tx_digits(const struct text *t, size_t i)
 {
@@ -51,13 +51,11 @@ static int ch_fold(int c)
 	return ch_upper(c) ? c - 'A' + 'a' : c;
 }
 
-size_t tx_keyword(const struct text *t, size_t i, const char *kw)
+size_t tx_keyword_rest(const struct text *t, size_t i, const char *kw)
 {
 	size_t n;
 
-	/* Most positions fail on the first byte: test it before strlen. */
-	if (ch_fold(tx_at(t, i)) != (unsigned char)kw[0] ||
-	    ch_letter(tx_prev(t, i)) || ch_digit(tx_prev(t, i)))
+	if (ch_letter(tx_prev(t, i)) || ch_digit(tx_prev(t, i)))
 		return 0;
 	n = strlen(kw);
 	if (i + n > t->len)
@@ -324,4 +322,11 @@ int tx_date_at(const struct text *t, size_t i, int partial, size_t *end,
 	if (!ch_alnum(tx_prev(t, i)) && ch_alnum(tx_at(t, i)))
 		return date_named(t, i, partial, end, year);
 	return 0;
+}
+
+void phi_scan_cues(phi_cue_sink add)
+{
+	for (int k = 0; months[k]; k++)
+		add(months[k]);
+	add("the");
 }

@@ -51,9 +51,22 @@ long tx_number(const struct text *t, size_t i, size_t n);
 int tx_num_start_ok(const struct text *t, size_t i);
 int tx_num_end_ok(const struct text *t, size_t j);
 
+/* tx_keyword past its first byte (phi_scan.c). */
+size_t tx_keyword_rest(const struct text *t, size_t i, const char *kw);
+
 /* Length of keyword kw at i when it matches there as a whole word, else 0.
- * kw is lower case; it may contain spaces, '.', '#' or '/'. */
-size_t tx_keyword(const struct text *t, size_t i, const char *kw);
+ * kw is lower case; it may contain spaces, '.', '#' or '/'. Inline: the
+ * rules ask for hundreds of keywords at every word, and nearly all of
+ * them fail on the first byte. */
+static inline size_t tx_keyword(const struct text *t, size_t i,
+				const char *kw)
+{
+	int c = tx_at(t, i);
+
+	if ((ch_upper(c) ? c | 0x20 : c) != (unsigned char)kw[0])
+		return 0;
+	return tx_keyword_rest(t, i, kw);
+}
 
 /* As tx_keyword for the first match among the NULL-terminated list kws;
  * *which (may be NULL) gets its index. */
