@@ -112,16 +112,53 @@ static const char *const age_after[] = {
 	"jahriger", "jahrige", NULL
 };
 
+/* Ninety and above in words, and the words for such an age. */
+static const char *const old_words[] = {
+	"ninety", "one hundred", "a hundred", "hundred", "nonagenarian",
+	"centenarian", "noventa", "cien", "ciento", "quatre-vingt-dix",
+	"nonante", "cent", "neunzig", "hundert", NULL
+};
+
+/* keyword kw right at k even when glued to the digits before (94yo), and
+ * not followed by a letter. */
+static int glued_keyword(const struct text *t, size_t k, const char *kw)
+{
+	size_t n = 0;
+
+	for (; kw[n]; n++) {
+		int c = tx_at(t, k + n);
+
+		if ((ch_upper(c) ? c | 0x20 : c) != (unsigned char)kw[n])
+			return 0;
+	}
+	return !ch_letter(tx_at(t, k + n));
+}
+
+static int old_word_at(const struct text *t, size_t k)
+{
+	for (int w = 0; old_words[w]; w++)
+		if (!ch_letter(tx_prev(t, k)) && glued_keyword(t, k, old_words[w]))
+			return 1;
+	return 0;
+}
+
 int phi_age_at(const struct text *t, size_t i)
 {
 	size_t n, k;
 
 	if (ch_letter(tx_at(t, i))) {
+		/* ninety-three years old, a centenarian */
+		if (old_word_at(t, i))
+			return tx_keyword(t, i, "nonagenarian") ||
+			       tx_keyword(t, i, "centenarian") ||
+			       tx_keyword_in(t, i, i + 40, age_after);
 		if (!(n = tx_keywords(t, i, age_before, NULL)))
 			return 0;
 		for (k = i + n; tx_at(t, k) == ' ' || tx_at(t, k) == ':' ||
 		     tx_at(t, k) == '='; k++)
 			;
+		if (old_word_at(t, k))
+			return 1;
 		n = tx_digits(t, k);
 		return n >= 2 && n <= 3 && tx_number(t, k, n) >= AGE_LIMIT &&
 		       tx_number(t, k, n) < 130 && tx_num_end_ok(t, k + n);
@@ -133,7 +170,10 @@ int phi_age_at(const struct text *t, size_t i)
 	k = i + n;
 	if (tx_at(t, k) == ' ' || tx_at(t, k) == '-')
 		k++;
-	return tx_keywords(t, k, age_after, NULL) != 0;
+	for (int w = 0; age_after[w]; w++)
+		if (glued_keyword(t, k, age_after[w]))
+			return 1;
+	return 0;
 }
 
 void phi_date_cues(phi_cue_sink add)
@@ -144,4 +184,6 @@ void phi_date_cues(phi_cue_sink add)
 		add(stay_words[k]);
 	for (int k = 0; age_before[k]; k++)
 		add(age_before[k]);
+	for (int k = 0; old_words[k]; k++)
+		add(old_words[k]);
 }

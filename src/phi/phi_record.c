@@ -159,7 +159,7 @@ static const char *const street_types[] = {
 };
 static const char *const street_openers[] = {
 	"calle", "avenida", "avda", "av", "paseo", "plaza", "camino",
-	"carretera", "c/", "rue", "avenue", "boulevard", "bd", "chemin",
+	"carretera", "c/", "rue", "avenue", "boulevard", "chemin",
 	"allee", "impasse", "quai", "route", NULL
 };
 static const char *const street_suffixes[] = {
@@ -299,11 +299,46 @@ static int zip_by_cue(const struct text *t, size_t i)
 	       ch_alpha(tx_at(t, j + d + 3));
 }
 
+static const char *const box_words[] = {
+	"po box", "p.o. box", "p o box", "pob", "post office box", "apartado",
+	"boite postale", "postfach", NULL
+};
+
+/* PO Box 1234. */
+static int po_box(const struct text *t, size_t i)
+{
+	size_t n = tx_keywords(t, i, box_words, NULL), j;
+
+	if (!n)
+		return 0;
+	for (j = i + n; tx_at(t, j) == ' ' || tx_at(t, j) == '#' ||
+	     tx_at(t, j) == ':'; j++)
+		;
+	return tx_digits(t, j) >= 1;
+}
+
+/* Springfield, IL 62704: a place, a state's two capitals and a ZIP code. */
+static int city_state_zip(const struct text *t, size_t i)
+{
+	size_t end = tx_word_end(t, i), j = end, d;
+
+	if (end - i < 3 || !ch_upper(tx_at(t, i)))
+		return 0;
+	if (tx_at(t, j) == ',')
+		j++;
+	if (tx_at(t, j) != ' ' || !ch_upper(tx_at(t, j + 1)) ||
+	    !ch_upper(tx_at(t, j + 2)) || tx_at(t, j + 3) != ' ')
+		return 0;
+	d = tx_digits(t, j + 4);
+	return d == 5 && (tx_num_end_ok(t, j + 9) || tx_at(t, j + 9) == '-');
+}
+
 int phi_address_at(const struct text *t, size_t i, int cue)
 {
 	if (ch_digit(tx_at(t, i)))
 		return address_number_first(t, i);
-	return (cue && zip_by_cue(t, i)) || address_word_first(t, i, cue);
+	return (cue && (zip_by_cue(t, i) || po_box(t, i))) ||
+	       address_word_first(t, i, cue) || city_state_zip(t, i);
 }
 
 /* Path segments and query keys that name a person or a record. */
@@ -335,7 +370,7 @@ int phi_url_at(const struct text *t, size_t i)
 		if (!(n = tx_keywords(t, j + 1, url_keys, NULL)))
 			continue;
 		c = tx_at(t, j + 1 + n);
-		if ((c == '/' || c == '=' || c == ':') &&
+		if ((c == '/' || c == '=' || c == ':' || c == '?') &&
 		    ch_alnum(tx_at(t, j + 2 + n)))
 			return 1;
 	}
@@ -350,6 +385,8 @@ void phi_record_cues(phi_cue_sink add)
 		add(street_openers[k]);
 	for (int k = 0; zip_words[k]; k++)
 		add(zip_words[k]);
+	for (int k = 0; box_words[k]; k++)
+		add(box_words[k]);
 	add("http");
 	add("https");
 	add("www");

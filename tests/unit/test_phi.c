@@ -2,7 +2,7 @@
  * every line of every reject*.txt must be refused (with a known rule
  * category, never a piece of the text), every line of every pass*.txt
  * accepted. Blank lines and lines starting with '#' are comments. In a
- * line, \t \n \\ and \uXXXX stand for the character, so that invisible
+ * line, \t \n and \uXXXX stand for the character, so that invisible
  * ones (zero-width space U+200B, no-break space U+00A0) stay readable.
  * The corpus directory is $PHI_CORPUS, else tests/unit/phi_corpus.
  *
@@ -41,28 +41,26 @@ static size_t put_utf8(char *o, unsigned long c)
 	return 3;
 }
 
-/* The corpus escapes undone in place; the new length. */
+/* The corpus escapes (\t, \n, \uXXXX) undone in place; any other
+ * backslash (a Windows path) is itself. The new length. */
 static size_t unescape(char *s, size_t len)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '\\' || i + 1 >= len) {
-			s[o++] = s[i];
-			continue;
-		}
-		switch (s[++i]) {
-		case 't': s[o++] = '\t'; break;
-		case 'n': s[o++] = '\n'; break;
-		case 'u': {
+		char next = i + 1 < len ? s[i + 1] : 0;
+
+		if (s[i] == '\\' && (next == 't' || next == 'n')) {
+			s[o++] = next == 't' ? '\t' : '\n';
+			i++;
+		} else if (s[i] == '\\' && next == 'u' && i + 5 < len) {
 			char hex[5] = { 0 };
 
-			memcpy(hex, s + i + 1, i + 5 <= len ? 4 : 0);
+			memcpy(hex, s + i + 2, 4);
 			o += put_utf8(s + o, strtoul(hex, NULL, 16));
-			i += 4;
-			break;
-		}
-		default: s[o++] = s[i];
+			i += 5;
+		} else {
+			s[o++] = s[i];
 		}
 	}
 	return o;
