@@ -17,6 +17,9 @@ TEST_PORT ?= 18080
 CLUSTER_VAR ?= var/cluster
 CLUSTER_PORT ?= 8090
 GALERA_BASE ?= 14500
+# make test-cluster's own cluster (var/test-cluster), apart from both.
+CLUSTER_TEST_PORT ?= 18085
+GALERA_TEST_BASE ?= 14540
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wvla -Wpointer-arith -Wcast-qual -Wnull-dereference
@@ -125,7 +128,7 @@ cluster-stop:
 # The fault tests on a fresh cluster of their own (tests/cluster).
 test-cluster: deps
 	@$(MAKE) --no-print-directory all
-	@INFOSYS_CLUSTER_PORT=$(TEST_PORT) INFOSYS_GALERA_BASE=$(GALERA_BASE) \
+	@INFOSYS_CLUSTER_PORT=$(CLUSTER_TEST_PORT) INFOSYS_GALERA_BASE=$(GALERA_TEST_BASE) \
 	    INFOSYS_TEST_BIN=$(BIN) $(PYTHON) -m pytest tests/cluster -q -x
 
 status:

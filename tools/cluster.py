@@ -263,13 +263,15 @@ def children(pid):
 
 def kill_tree(pid):
     """SIGKILL pid and every descendant: an application node that dies
-    whole, as a crashed host would."""
-    for c in children(pid):
-        kill_tree(c)
+    whole, as a crashed host would. The parent goes first, so that a
+    master (nginx, multiwatch) cannot replace a killed child."""
+    kids = children(pid)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    for c in kids:
+        kill_tree(c)
 
 
 # ------------------------------------------------------- load balancer

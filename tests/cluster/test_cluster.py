@@ -44,8 +44,8 @@ def cl():
                         "--var", str(VAR), "--port", str(port),
                         "--galera-base", base, "--bin", str(bindir),
                         "--fresh"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
     try:
+        assert r.returncode == 0, r.stdout + r.stderr
         yield SimpleNamespace(lb=port, app=(port + 1, port + 2), bin=bindir,
                               conf=VAR / "infosys.conf")
     finally:
@@ -308,6 +308,10 @@ def test_app_node_killed_behind_load_balancer(cl):
         load.wait_acked(30)
         cluster_cmd("kill-app", "--node", "2")
         load.wait_acked(60)
+    # Really gone: nothing listens on app2's port any more.
+    listening = subprocess.run(["ss", "-ltnH"], capture_output=True,
+                               text=True).stdout
+    assert f"127.0.0.1:{cl.app[1]} " not in listening
     # At most the requests in flight on app2 fail (one per client thread);
     # the balancer sends everything after them to app1.
     assert len(load.failed) + len(load.other) <= threads, (load.failed, load.other)
