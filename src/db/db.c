@@ -289,7 +289,8 @@ static int db_fail(struct db *db, unsigned e, const char *msg, struct err *err)
 		db_drop(db);
 		/* The server may be dead: the next connection tries the
 		 * next one first. */
-		db->cur = (db->cur + 1) % db->nservers;
+		if (db->nservers > 0)
+			db->cur = (db->cur + 1) % db->nservers;
 		return err_set(err, E_UNAVAILABLE, "database unavailable (%u): %s",
 			       e, clean);
 	}

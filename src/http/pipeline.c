@@ -150,8 +150,8 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 	json_t *results = NULL;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
 	err_clear(&err);
+	memset(out, 0, sizeof(*out));
 	rc = batch_bind(ctx, body, len, &b, &err);
 	if (rc == 0)
 		rc = batch_authorize(ctx, &b, &err);

@@ -255,3 +255,22 @@ def test_concurrent_migrates_both_finish(stack):
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     assert sql_root(stack, "SELECT COUNT(*) FROM schema_migrate_lock").strip() == "0"
+
+
+def test_database_list_fails_over_to_the_next_server(stack, tmp_path):
+    # [database] socket is a preference list: a dead first server costs
+    # nothing but a refused connect. sync_wait (Galera's wsrep_sync_wait)
+    # is harmless on a single server.
+    sock = conf(stack)["database"]["socket"]
+    text = re.sub(r"^socket = .*$", f"socket = {tmp_path}/gone.sock, {sock}",
+                  stack.conf.read_text(), count=1, flags=re.M)
+    text = text.replace("[database]\n", "[database]\nsync_wait = 3\n", 1)
+    path = tmp_path / "infosys.conf"
+    path.write_text(text)
+    r = migrate_with(stack, dict(os.environ, INFOSYS_CONF=str(path)))
+    assert r.returncode == 0, r.stderr
+    assert "up to date" in r.stdout
+    # Nothing answers: unavailable, naming no password.
+    path.write_text(text.replace(f", {sock}", ""))
+    r = migrate_with(stack, dict(os.environ, INFOSYS_CONF=str(path)))
+    assert r.returncode != 0 and "unavailable" in r.stderr
