@@ -53,7 +53,8 @@ def db_node(var, i):
     return SimpleNamespace(
         i=i, dir=d, db=d / "data", my_sock=d / "mariadb.sock",
         my_pid=d / "mariadb.pid", my_err=d / "mariadb.err",
-        out=d / "mariadbd.out", grastate=d / "data" / "grastate.dat")
+        out=d / "mariadbd.out", grastate=d / "data" / "grastate.dat",
+        tmp=d / "tmp")
 
 
 def app_node(var, i):
@@ -95,6 +96,9 @@ def mariadbd_argv(n, base, bootstrap=False):
     argv = ["mariadbd", "--no-defaults", f"--datadir={n.db}",
             f"--socket={n.my_sock}", f"--pid-file={n.my_pid}",
             f"--log-error={n.my_err}", f"--port={pt.sql}",
+            # Its own temporary files: a shared /tmp being cleaned under
+            # it has failed a start.
+            f"--tmpdir={n.tmp}",
             "--bind-address=127.0.0.1",
             "--character-set-server=utf8mb4",
             "--collation-server=utf8mb4_unicode_ci",
@@ -154,13 +158,22 @@ def node_state(n):
     return r.stdout.split()[-1]
 
 
+def own_dirs(n):
+    """The node's directory belongs to the account mariadbd runs as."""
+    n.db.mkdir(parents=True, exist_ok=True)
+    n.tmp.mkdir(exist_ok=True)
+    if os.geteuid() == 0:
+        for path in [n.dir] + list(n.dir.rglob("*")):
+            shutil.chown(path, DB_USER, DB_USER)
+
+
 def start_db(n, base, bootstrap=False, timeout=300):
     if stack.running(n.my_pid, "mariadbd"):
         return
-    n.dir.mkdir(parents=True, exist_ok=True)
+    own_dirs(n)
     if bootstrap and not (n.db / "mysql").is_dir():
-        n.db.mkdir(parents=True, exist_ok=True)
         argv = ["mariadb-install-db", "--no-defaults", f"--datadir={n.db}",
+                f"--tmpdir={n.tmp}",
                 "--auth-root-authentication-method=socket"]
         argv.append(f"--user={DB_USER}" if os.geteuid() == 0
                     else f"--auth-root-socket-user={stack.db_admin()}")
@@ -168,10 +181,7 @@ def start_db(n, base, bootstrap=False, timeout=300):
         if r.returncode != 0:
             raise StackError("mariadb-install-db failed:\n" + r.stdout
                              + r.stderr)
-    n.db.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        for path in [n.dir] + list(n.dir.rglob("*")):
-            shutil.chown(path, DB_USER, DB_USER)
+        own_dirs(n)
     argv = mariadbd_argv(n, base, bootstrap) + recover_position(n, base)
     proc = stack.daemon(argv, n.out)
     deadline = time.monotonic() + timeout
