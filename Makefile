@@ -13,6 +13,14 @@ RUN_VAR  ?= var
 RUN_PORT ?= 8080
 TEST_VAR ?= var/test
 TEST_PORT ?= 18080
+# The Galera cluster (make cluster): load balancer on CLUSTER_PORT, app
+# nodes on the two ports after it, Galera on GALERA_BASE+1..+33.
+CLUSTER_VAR ?= var/cluster
+CLUSTER_PORT ?= 8090
+GALERA_BASE ?= 14500
+# make test-cluster's own cluster (var/test-cluster), apart from both.
+CLUSTER_TEST_PORT ?= 18085
+GALERA_TEST_BASE ?= 14540
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wvla -Wpointer-arith -Wcast-qual -Wnull-dereference
@@ -63,8 +71,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop status db test unit integration fuzz bench docs phi-data \
-        phi-report \
-        install clean
+        phi-report install clean cluster cluster-stop test-cluster
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -130,6 +137,20 @@ run: deps
 
 stop:
 	@$(PYTHON) tools/stack.py down --var $(RUN_VAR)
+
+cluster: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tools/cluster.py up --var $(CLUSTER_VAR) \
+	    --port $(CLUSTER_PORT) --galera-base $(GALERA_BASE) --bin $(BIN) --demo
+
+cluster-stop:
+	@$(PYTHON) tools/cluster.py down --var $(CLUSTER_VAR)
+
+# The fault tests on a fresh cluster of their own (tests/cluster).
+test-cluster: deps
+	@$(MAKE) --no-print-directory all
+	@INFOSYS_CLUSTER_PORT=$(CLUSTER_TEST_PORT) INFOSYS_GALERA_BASE=$(GALERA_TEST_BASE) \
+	    INFOSYS_TEST_BIN=$(BIN) $(PYTHON) -m pytest tests/cluster -q -x
 
 status:
 	@$(PYTHON) tools/stack.py status --var $(RUN_VAR)

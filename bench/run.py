@@ -17,7 +17,9 @@ facility would be.
 Then the sign-in figures of bench/signin.py: one argon2id verify, a LOGIN
 flood against the stack's nginx rate limit, and, on a bench stack of its
 own (DIR/bench-stack, brought down at the end whatever happens), LOGIN
-throughput and PING/DASHBOARD with and without a LOGIN flood."""
+throughput and PING/DASHBOARD with and without a LOGIN flood. Last, the
+cluster figures of bench/cluster.py: the single node against a Galera
+cluster (DIR/bench-cluster, likewise brought down) in the same run."""
 import argparse
 import os
 import platform
@@ -28,6 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cluster  # noqa: E402
 import fill  # noqa: E402
 import signin  # noqa: E402
 import wrkrun  # noqa: E402
@@ -104,6 +107,10 @@ def main():
     ap.add_argument("--bench-port", type=int, default=18900,
                     help="port of the sign-in bench stack")
     ap.add_argument("--no-signin", action="store_true")
+    ap.add_argument("--cluster-port", type=int, default=18910,
+                    help="load balancer of the cluster section")
+    ap.add_argument("--galera-base", type=int, default=14580)
+    ap.add_argument("--no-cluster", action="store_true")
     args = ap.parse_args()
     # make's interrupt and a kill both unwind, so the bench stack comes down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -145,6 +152,14 @@ def main():
         except (OSError, RuntimeError, subprocess.SubprocessError) as e:
             # Keep the rows above; say what is missing and fail make.
             lines_out += ["", f"Sign-in bench failed: {e}"]
+            failed = True
+    if not args.no_cluster:
+        try:
+            lines_out += cluster.section(args.var, base, args.bin,
+                                         args.seconds, args.conns,
+                                         args.cluster_port, args.galera_base)
+        except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+            lines_out += ["", f"Cluster bench failed: {e}"]
             failed = True
     text = "\n".join(lines_out) + "\n"
     print(text)

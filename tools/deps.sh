@@ -10,6 +10,7 @@ packages=(
   libzxcvbn-dev
   libnginx-mod-nchan
   mariadb-server mariadb-client nginx-light spawn-fcgi multiwatch
+  galera-4 rsync lsof iproute2
   python3 python3-pytest valgrind wrk openssl curl
   cracklib-runtime john-data chromium
 )

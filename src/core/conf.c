@@ -211,6 +211,32 @@ long long conf_get_int(const struct conf *c, const char *section,
 	return v;
 }
 
+int conf_list_item(const char *list, size_t i, char *buf, size_t size)
+{
+	size_t k = 0;
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ','), *s = p, *e;
+
+		if (!end)
+			end = p + strlen(p);
+		e = end;
+		while (s < e && isspace((unsigned char)*s))
+			s++;
+		while (e > s && isspace((unsigned char)e[-1]))
+			e--;
+		if (e > s && k++ == i) {
+			if ((size_t)(e - s) >= size)
+				return -1;
+			memcpy(buf, s, (size_t)(e - s));
+			buf[e - s] = '\0';
+			return 0;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return -1;
+}
+
 const char *conf_path(const struct conf *c)
 {
 	return c ? c->path : NULL;

@@ -22,6 +22,11 @@ const char *conf_get(const struct conf *c, const char *section,
 long long conf_get_int(const struct conf *c, const char *section,
 		       const char *key, long long dflt);
 
+/* Item i (from 0) of a comma-separated list value such as
+ * "a.sock, b.sock", trimmed, into buf. Returns 0, or -1 when the list has
+ * no item i or it does not fit in size. Empty items are skipped. */
+int conf_list_item(const char *list, size_t i, char *buf, size_t size);
+
 /* The path the configuration was read from. */
 const char *conf_path(const struct conf *c);
 

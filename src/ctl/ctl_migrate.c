@@ -27,7 +27,31 @@ static const char sql_bootstrap[] =
 	" applied_at DATETIME NOT NULL,"
 	" PRIMARY KEY (version)"
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
-static const char sql_lock[] = "SELECT GET_LOCK('infosys.migrate', 30)";
+/* The cluster-wide migrate lock is a row, not GET_LOCK: Galera does not
+ * share GET_LOCK between nodes, but it certifies row writes, so of two
+ * nodes inserting row 1 at once exactly one commits. The row expires, so
+ * a migrate killed mid-way blocks the next one for at most an hour. */
+#define LOCK_WAIT_S 30	/* [migrate] lock_wait */
+static const char sql_lock_table[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrate_lock ("
+	" id TINYINT UNSIGNED NOT NULL,"
+	" holder VARCHAR(255) NOT NULL,"
+	" token VARCHAR(64) NOT NULL,"
+	" taken_at DATETIME NOT NULL,"
+	" expires_at DATETIME NOT NULL,"
+	" PRIMARY KEY (id)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+static const char sql_lock_expire[] =
+	"DELETE FROM schema_migrate_lock WHERE id = 1"
+	" AND expires_at < UTC_TIMESTAMP()";
+static const char sql_lock_take[] =
+	"INSERT IGNORE INTO schema_migrate_lock"
+	" (id, holder, token, taken_at, expires_at)"
+	" VALUES (1, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 1 HOUR)";
+static const char sql_lock_holder[] =
+	"SELECT holder, taken_at, expires_at FROM schema_migrate_lock WHERE id = 1";
+static const char sql_lock_release[] =
+	"DELETE FROM schema_migrate_lock WHERE id = 1 AND token = ?";
 static const char sql_applied[] =
 	"SELECT version, name, checksum FROM schema_migrations ORDER BY version";
 static const char sql_record[] =
@@ -209,6 +233,66 @@ static int apply_one(struct db *db, const struct migration *m)
 	return 0;
 }
 
+/* One attempt: 1 taken, 0 held by another, -1 error. A certification
+ * conflict (another node took it at the same instant) counts as held. */
+static int lock_try(struct db *db, const char *holder, const char *token,
+		    struct err *err)
+{
+	struct dbparam p[] = { P_STR(holder), P_STR(token) };
+	unsigned long long n = 0;
+
+	if (db_exec(db, sql_lock_expire, NULL, 0, NULL, NULL, err) != 0 ||
+	    db_exec(db, sql_lock_take, p, 2, &n, NULL, err) != 0)
+		return err->code == E_RETRY ? 0 : -1;
+	return n == 1;
+}
+
+/* Takes the lock, waiting up to lock_wait seconds for another migrate. token
+ * (random, per run) is what release matches. */
+static int lock_take(struct db *db, char token[TOKEN_B64_LEN + 1])
+{
+	char holder[255], host[128] = "?";
+	long long wait = conf_get_int(ctl_conf(), "migrate", "lock_wait", LOCK_WAIT_S);
+	struct err err;
+	struct dbres r;
+	int rc;
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(holder, sizeof(holder), "infosysctl migrate on %s, pid %ld",
+		 host, (long)getpid());
+	token_new(token);
+	err_clear(&err);
+	if (db_run_script(db, sql_lock_table, strlen(sql_lock_table), &err) != 0)
+		return ctl_fail(&err);
+	for (int waited = 0;; waited++) {
+		err_clear(&err);
+		if ((rc = lock_try(db, holder, token, &err)) != 0)
+			return rc > 0 ? 0 : ctl_fail(&err);
+		if (waited >= wait)
+			break;
+		sleep(1);
+	}
+	if (db_query(db, sql_lock_holder, NULL, 0, ctl_arena(), &r, &err) == 0 &&
+	    r.nrows == 1)
+		fprintf(stderr, "infosysctl: another migrate is running (%s, "
+			"since %s UTC; its lock expires at %s UTC)\n",
+			dbres_get(&r, 0, 0), dbres_get(&r, 0, 1), dbres_get(&r, 0, 2));
+	else
+		fputs("infosysctl: another migrate is running\n", stderr);
+	return CTL_FAIL;
+}
+
+static void lock_release(struct db *db, const char *token)
+{
+	struct dbparam p[] = { P_STR(token) };
+	struct err err;
+
+	err_clear(&err);
+	if (db_exec(db, sql_lock_release, p, 1, NULL, NULL, &err) != 0)
+		fprintf(stderr, "infosysctl: migrate lock not released (it "
+			"expires within the hour): %s\n", err.msg);
+}
+
 static int migrate_run(struct db *db, struct migration *m, size_t n)
 {
 	char pending[MIGRATIONS_MAX];
@@ -217,13 +301,8 @@ static int migrate_run(struct db *db, struct migration *m, size_t n)
 	int applied = 0;
 
 	err_clear(&err);
-	if (db_run_script(db, sql_bootstrap, strlen(sql_bootstrap), &err) != 0 ||
-	    db_query(db, sql_lock, NULL, 0, ctl_arena(), &r, &err) != 0)
+	if (db_run_script(db, sql_bootstrap, strlen(sql_bootstrap), &err) != 0)
 		return ctl_fail(&err);
-	if (!dbres_get(&r, 0, 0) || strcmp(dbres_get(&r, 0, 0), "1")) {
-		fputs("infosysctl: another migrate is running\n", stderr);
-		return CTL_FAIL;
-	}
 	if (db_query(db, sql_applied, NULL, 0, ctl_arena(), &r, &err) != 0)
 		return ctl_fail(&err);
 	if (check_applied(&r, m, n, pending) != 0)
@@ -244,7 +323,7 @@ int ctl_migrate(int argc, char **argv)
 {
 	static struct migration m[MIGRATIONS_MAX];
 	const char *opt = NULL, *dir;
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], token[TOKEN_B64_LEN + 1];
 	struct db *db;
 	size_t n = 0;
 	int rc = CTL_FAIL;
@@ -259,8 +338,10 @@ int ctl_migrate(int argc, char **argv)
 	if (load_all(dir, m, &n) == 0) {
 		if (n == 0)
 			fprintf(stderr, "infosysctl: no migrations in %s\n", dir);
-		else
+		else if (lock_take(db, token) == 0) {
 			rc = migrate_run(db, m, n);
+			lock_release(db, token);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(m[i].sql);

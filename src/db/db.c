@@ -5,7 +5,9 @@
  * forever. Statements are prepared once and cached by the address of
  * their SQL text (callers pass static constants). When the connection is
  * lost, it and every cached statement are dropped and the call fails with
- * E_UNAVAILABLE; the next call reconnects. Error messages are redacted of
+ * E_UNAVAILABLE; the next call reconnects, to the next server of the
+ * configured list first (failover in a Galera cluster: a node that lost
+ * its connection is likely dead). Error messages are redacted of
  * quoted values, because servers quote the offending value (e.g. a
  * duplicate key) and parameters must never reach a log. */
 #include <ctype.h>
@@ -39,9 +41,21 @@ struct db_stmt {
 #define DB_COL_MIN 72		/* numbers, dates and decimals as text */
 #define DB_COL_KEEP 65536	/* larger column buffers are freed after use */
 
-struct db {
-	char *host, *socket, *user, *password, *name;
+/* One server of [database] socket/host lists. */
+struct db_server {
+	char *socket;		/* or NULL: host and port */
+	char *host;
 	unsigned port;
+};
+
+#define DB_SERVERS_MAX 16
+#define DB_ADDR_MAX 512
+
+struct db {
+	struct db_server servers[DB_SERVERS_MAX];
+	size_t nservers, cur;	/* cur: the server tried first */
+	char *user, *password, *name;
+	char init_sync[64];	/* SET wsrep_sync_wait, or "" */
 	unsigned timeout;
 	int migrator;
 
@@ -60,6 +74,61 @@ static char *dup_or_null(const char *s)
 	return (s && *s) ? strdup(s) : NULL;
 }
 
+/* host or host:port (default port given). */
+static int server_add_host(struct db *db, const char *item, unsigned port)
+{
+	struct db_server *s = &db->servers[db->nservers];
+	const char *colon = strrchr(item, ':');
+	char *end;
+
+	s->port = port;
+	if (colon) {
+		unsigned long p = strtoul(colon + 1, &end, 10);
+
+		if (*end || p == 0 || p > 65535)
+			return -1;
+		s->port = (unsigned)p;
+	}
+	s->host = colon ? strndup(item, (size_t)(colon - item)) : strdup(item);
+	if (!s->host)
+		return -1;
+	db->nservers++;
+	return 0;
+}
+
+/* The servers in preference order: every socket of the list, then every
+ * host. Without either, localhost:port as before. */
+static void servers_load(struct db *db, const struct conf *conf)
+{
+	const char *socks = conf_get(conf, "database", "socket", NULL);
+	const char *hosts = conf_get(conf, "database", "host", NULL);
+	unsigned port = (unsigned)conf_get_int(conf, "database", "port", 3306);
+	char item[DB_ADDR_MAX];
+
+	for (size_t i = 0; db->nservers < DB_SERVERS_MAX &&
+	     conf_list_item(socks, i, item, sizeof(item)) == 0; i++)
+		if ((db->servers[db->nservers].socket = strdup(item)))
+			db->nservers++;
+	for (size_t i = 0; db->nservers < DB_SERVERS_MAX &&
+	     conf_list_item(hosts, i, item, sizeof(item)) == 0; i++)
+		if (server_add_host(db, item, port) != 0)
+			fprintf(stderr, "database: ignoring bad host '%s'\n", item);
+	if (db->nservers == 0)
+		server_add_host(db, "localhost", port);
+}
+
+/* [database] sync_wait: Galera's wsrep_sync_wait for every session, so a
+ * read on one node sees what another node committed just before (a
+ * session made through the other application node, a lockout count). */
+static void sync_wait_load(struct db *db, const struct conf *conf)
+{
+	long long v = conf_get_int(conf, "database", "sync_wait", 0);
+
+	if (v > 0 && v <= 15)
+		snprintf(db->init_sync, sizeof(db->init_sync),
+			 "SET SESSION wsrep_sync_wait = %lld", v);
+}
+
 struct db *db_new(const struct conf *conf, int as_migrator)
 {
 	const char *sec = as_migrator ? "migrate" : "database";
@@ -68,12 +137,11 @@ struct db *db_new(const struct conf *conf, int as_migrator)
 	if (!db)
 		return NULL;
 	db->migrator = as_migrator;
-	db->host = dup_or_null(conf_get(conf, "database", "host", "localhost"));
-	db->socket = dup_or_null(conf_get(conf, "database", "socket", NULL));
+	servers_load(db, conf);
+	sync_wait_load(db, conf);
 	db->name = dup_or_null(conf_get(conf, "database", "name", "infosys"));
 	db->user = dup_or_null(conf_get(conf, sec, "user", NULL));
 	db->password = dup_or_null(conf_get(conf, sec, "password", NULL));
-	db->port = (unsigned)conf_get_int(conf, "database", "port", 3306);
 	db->timeout = (unsigned)conf_get_int(conf, sec, "timeout",
 					     as_migrator ? DB_MIGRATE_TIMEOUT_S : DB_TIMEOUT_S);
 	return db;
@@ -129,8 +197,10 @@ void db_free(struct db *db)
 		return;
 	db_drop(db);
 	free(db->stmts);
-	free(db->host);
-	free(db->socket);
+	for (size_t i = 0; i < db->nservers; i++) {
+		free(db->servers[i].socket);
+		free(db->servers[i].host);
+	}
 	free(db->user);
 	free(db->password);
 	free(db->name);
@@ -217,6 +287,10 @@ static int db_fail(struct db *db, unsigned e, const char *msg, struct err *err)
 	msg_redact(msg ? msg : "", clean, sizeof(clean));
 	if (is_conn_error(e)) {
 		db_drop(db);
+		/* The server may be dead: the next connection tries the
+		 * next one first. */
+		if (db->nservers > 0)
+			db->cur = (db->cur + 1) % db->nservers;
 		return err_set(err, E_UNAVAILABLE, "database unavailable (%u): %s",
 			       e, clean);
 	}
@@ -251,33 +325,60 @@ static int db_set_options(struct db *db)
 	       mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off) ||
 	       mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4") ||
 	       mysql_options(db->conn, MYSQL_INIT_COMMAND,
-			     "SET time_zone = '+00:00'");
+			     "SET time_zone = '+00:00'") ||
+	       (db->init_sync[0] &&
+		mysql_options(db->conn, MYSQL_INIT_COMMAND, db->init_sync));
 }
 
-static int db_connect(struct db *db, struct err *err)
+/* Opens a connection to one server; 0, or -1 with the reason in err. */
+static int server_connect(struct db *db, const struct db_server *s,
+			  struct err *err)
 {
 	unsigned long flags = db->migrator ? CLIENT_MULTI_STATEMENTS : 0;
 	char msg[ERR_MSG_MAX];
 	unsigned e;
 
-	if (db->conn)
-		return 0;
 	if (!(db->conn = mysql_init(NULL)))
 		return err_set(err, E_UNAVAILABLE, "database: out of memory");
 	if (db_set_options(db) == 0 &&
-	    mysql_real_connect(db->conn, db->socket ? NULL : db->host, db->user,
+	    mysql_real_connect(db->conn, s->socket ? NULL : s->host, db->user,
 			       db->password, db->name,
-			       db->socket ? 0 : db->port, db->socket, flags) &&
+			       s->socket ? 0 : s->port, s->socket, flags) &&
 	    mysql_autocommit(db->conn, 1) == 0)
 		return 0;
-	/* Any failure to connect (refused, access denied, unknown database)
-	 * means this worker cannot serve: unavailable, try again later. */
 	e = mysql_errno(db->conn);
 	msg_redact(mysql_error(db->conn), msg, sizeof(msg));
 	db_drop(db);
 	db->last_errno = e ? e : CR_CONNECTION_ERROR;
 	return err_set(err, E_UNAVAILABLE, "database unavailable (%u): %s",
 		       db->last_errno, msg);
+}
+
+static const char *server_name(const struct db_server *s)
+{
+	return s->socket ? s->socket : s->host;
+}
+
+/* Tries each server once, from the current one. Any failure to connect
+ * (refused, access denied, unknown database, a Galera node not ready)
+ * moves on; when none answers this worker cannot serve: unavailable. */
+static int db_connect(struct db *db, struct err *err)
+{
+	if (db->conn)
+		return 0;
+	for (size_t k = 0; k < db->nservers; k++) {
+		size_t i = (db->cur + k) % db->nservers;
+
+		if (server_connect(db, &db->servers[i], err) != 0)
+			continue;
+		if (k > 0)
+			fprintf(stderr, "database: %s unavailable, using %s\n",
+				server_name(&db->servers[db->cur]),
+				server_name(&db->servers[i]));
+		db->cur = i;
+		return 0;
+	}
+	return -1;
 }
 
 /* The cached statement for sql, prepared on first use. */

@@ -1,11 +1,27 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <sodium.h>
 #include "authn.h"
 #include "bind.h"
 #include "pipeline.h"
 #include "reply.h"
 
-#define RETRIES 3
+/* A deadlock, or on Galera a certification conflict (another node
+ * committed a row this transaction wrote), reruns the whole request.
+ * Two application nodes contending for one row (a command lease) can
+ * collide again at once, so each rerun waits a random few milliseconds,
+ * longer each time. */
+#define RETRIES 5
+#define RETRY_WAIT_MS 4
+
+static void retry_wait(int attempt)
+{
+	long ms = (long)randombytes_uniform(RETRY_WAIT_MS << attempt) + 1;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
 
 struct batch {
 	struct slice *lines;
@@ -171,6 +187,10 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 		rc = batch_execute(ctx, &b, results, &err);
 		if (rc == 0 || err.code != E_RETRY || attempt + 1 >= RETRIES)
 			break;
+		out->retries++;
+		if (ctx->db)
+			db_reset(ctx->db);
+		retry_wait(attempt);
 		rc = 0;
 	}
 	if (rc != 0 && err.code == E_RETRY)

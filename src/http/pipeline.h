@@ -5,7 +5,8 @@
  * on /api/sync), parses and binds every line before anything runs,
  * authenticates the caller, checks roles, then runs the handlers; several
  * lines run in one transaction and a failure anywhere keeps nothing. A
- * deadlock reruns the request. */
+ * deadlock or a Galera certification conflict reruns the whole request
+ * (up to 5 times, after a short random wait). */
 #ifndef INFOSYS_PIPELINE_H
 #define INFOSYS_PIPELINE_H
 
@@ -23,6 +24,7 @@ struct pipeline_result {
 	json_t *params;
 	int lines;
 	const char *phi_rule;	/* a PHI refusal's category, else NULL */
+	int retries;		/* reruns after deadlocks/conflicts */
 };
 
 /* body must stay valid until the result is used. ctx is filled by the

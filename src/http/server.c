@@ -207,6 +207,12 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		pipeline_run(&ctx, w->body, (size_t)len, &r);
 		/* No transaction outlives its request, whatever a handler did. */
 		db_reset(w->db);
+		/* Counted for operators: many means rows contended across
+		 * cluster nodes. */
+		if (r.retries > 0)
+			fprintf(stderr, "request %s: %s rerun %d time(s) after "
+				"a deadlock or certification conflict\n",
+				ctx.request_id, r.verb ? r.verb : "-", r.retries);
 	}
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */

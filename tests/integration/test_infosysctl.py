@@ -199,3 +199,78 @@ def test_app_account_cannot_change_logs(stack):
     rw = sql_app(stack, "UPDATE users SET failed_logins = failed_logins"
                  " WHERE id = 0")
     assert rw.returncode == 0, rw.stderr
+
+
+def conf_with(stack, tmp_path, extra):
+    """A copy of the stack's configuration with extra lines appended."""
+    path = tmp_path / "infosys.conf"
+    path.write_text(stack.conf.read_text() + "\n" + extra)
+    path.chmod(0o600)
+    return dict(os.environ, INFOSYS_CONF=str(path))
+
+
+def migrate_with(stack, env):
+    return subprocess.run([str(stack.bin / "infosysctl"), "migrate"],
+                          capture_output=True, text=True, env=env)
+
+
+def test_migrate_lock_row_is_released(stack):
+    assert ctl("migrate").returncode == 0
+    assert sql_root(stack, "SELECT COUNT(*) FROM schema_migrate_lock").strip() == "0"
+
+
+def test_migrate_refuses_while_another_holds_the_lock(stack, tmp_path):
+    # The lock is a row (GET_LOCK is per node on Galera): one held by a
+    # migrate on another node stops this one, which names the holder.
+    sql_root(stack, "INSERT INTO schema_migrate_lock VALUES (1, 'other node', "
+             "'tok', UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 1 HOUR)")
+    try:
+        r = migrate_with(stack, conf_with(stack, tmp_path, "[migrate]\nlock_wait = 1\n"))
+        assert r.returncode != 0
+        assert "another migrate is running (other node" in r.stderr
+        # Not released by the loser.
+        assert sql_root(stack, "SELECT holder FROM schema_migrate_lock").strip() == "other node"
+    finally:
+        sql_root(stack, "DELETE FROM schema_migrate_lock")
+
+
+def test_migrate_takes_over_an_expired_lock(stack):
+    # A migrate killed mid-way leaves its row; after it expires the next
+    # migrate runs and leaves no row behind.
+    sql_root(stack, "INSERT INTO schema_migrate_lock VALUES (1, 'dead', "
+             "'tok', UTC_TIMESTAMP() - INTERVAL 2 HOUR, "
+             "UTC_TIMESTAMP() - INTERVAL 1 HOUR)")
+    r = ctl("migrate")
+    assert r.returncode == 0, r.stderr
+    assert sql_root(stack, "SELECT COUNT(*) FROM schema_migrate_lock").strip() == "0"
+
+
+def test_concurrent_migrates_both_finish(stack):
+    # The second waits for the first rather than failing or interleaving.
+    env = dict(os.environ, INFOSYS_CONF=str(stack.conf))
+    procs = [subprocess.Popen([str(stack.bin / "infosysctl"), "migrate"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env) for _ in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    assert sql_root(stack, "SELECT COUNT(*) FROM schema_migrate_lock").strip() == "0"
+
+
+def test_database_list_fails_over_to_the_next_server(stack, tmp_path):
+    # [database] socket is a preference list: a dead first server costs
+    # nothing but a refused connect. sync_wait (Galera's wsrep_sync_wait)
+    # is harmless on a single server.
+    sock = conf(stack)["database"]["socket"]
+    text = re.sub(r"^socket = .*$", f"socket = {tmp_path}/gone.sock, {sock}",
+                  stack.conf.read_text(), count=1, flags=re.M)
+    text = text.replace("[database]\n", "[database]\nsync_wait = 3\n", 1)
+    path = tmp_path / "infosys.conf"
+    path.write_text(text)
+    r = migrate_with(stack, dict(os.environ, INFOSYS_CONF=str(path)))
+    assert r.returncode == 0, r.stderr
+    assert "up to date" in r.stdout
+    # Nothing answers: unavailable, naming no password.
+    path.write_text(text.replace(f", {sock}", ""))
+    r = migrate_with(stack, dict(os.environ, INFOSYS_CONF=str(path)))
+    assert r.returncode != 0 and "unavailable" in r.stderr

@@ -158,6 +158,26 @@ TEST(null_conf_gives_defaults)
 	CHECK_EQ_INT(conf_get_int(NULL, "a", "b", 3), 3);
 }
 
+/* The database failover list: "a.sock, b.sock" in preference order. */
+TEST(list_items_trimmed_in_order)
+{
+	char buf[16];
+
+	CHECK_EQ_INT(conf_list_item(" /a.sock , /b.sock,,c ", 0, buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "/a.sock");
+	CHECK_EQ_INT(conf_list_item(" /a.sock , /b.sock,,c ", 1, buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "/b.sock");
+	CHECK_EQ_INT(conf_list_item(" /a.sock , /b.sock,,c ", 2, buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "c");
+	CHECK_EQ_INT(conf_list_item(" /a.sock , /b.sock,,c ", 3, buf, sizeof(buf)), -1);
+	CHECK_EQ_INT(conf_list_item("single", 0, buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "single");
+	CHECK_EQ_INT(conf_list_item("", 0, buf, sizeof(buf)), -1);
+	CHECK_EQ_INT(conf_list_item(NULL, 0, buf, sizeof(buf)), -1);
+	/* Too long for the buffer: refused, never cut short. */
+	CHECK_EQ_INT(conf_list_item("0123456789abcdefXYZ", 0, buf, sizeof(buf)), -1);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -169,5 +189,6 @@ int main(int argc, char **argv)
 	RUN(unreadable_file_names_path);
 	RUN(path_from_environment);
 	RUN(null_conf_gives_defaults);
+	RUN(list_items_trimmed_in_order);
 	return test_summary(argv[0]);
 }
