@@ -50,6 +50,11 @@ HANDLER(h_command_get);
 HANDLER(h_audit_activity);
 HANDLER(h_audit_requests);
 HANDLER(h_sync_log);
+/* h_alerts.c (issue 12) */
+HANDLER(h_alert_list);
+HANDLER(h_alert_ack);
+HANDLER(h_alert_rules);
+HANDLER(h_alert_rule_set);
 
 /* §6 PC sync: h_sync.c */
 HANDLER(h_ping);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "alert.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -213,6 +214,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	FCGX_Finish_r(req);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
+	alert_after_request(&ctx, r.status, r.code);
 	json_decref(r.reply);
 	json_decref(r.params);
 	arena_reset(w->arena);
