@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert.h"
+#include "authn.h"
+#include "session.h"
 
 #define WINDOW_S (15 * 60)
 #define ADMIN_ADDRESS_DAYS 30
@@ -25,16 +27,17 @@ static const char sql_facility_failures[] =
 	" AND channel IN ('web', 'app')";
 
 /* Whether the user is an admin, whether they signed in within the days
- * before, and whether from this address (the attempt just logged is
- * excluded: it is the newest row of this address). */
+ * before, and whether from this address. The attempt just logged is left
+ * out: it is this connection's last insert (the chain's head update that
+ * followed it inserts nothing). */
 static const char sql_admin_seen[] =
 	"SELECT u.role = 'admin',"
 	" EXISTS (SELECT 1 FROM login_log l WHERE l.facility_id = u.facility_id"
-	"  AND l.user_name = u.name AND l.result = 'success'"
-	"  AND l.ts > FROM_UNIXTIME(?) AND l.ts < FROM_UNIXTIME(?)),"
+	"  AND l.user_name COLLATE utf8mb4_general_ci = u.name AND l.result = 'success'"
+	"  AND l.ts > FROM_UNIXTIME(?) AND l.id <> LAST_INSERT_ID()),"
 	" EXISTS (SELECT 1 FROM login_log l WHERE l.facility_id = u.facility_id"
-	"  AND l.user_name = u.name AND l.result = 'success' AND l.address = ?"
-	"  AND l.ts > FROM_UNIXTIME(?) AND l.ts < FROM_UNIXTIME(?))"
+	"  AND l.user_name COLLATE utf8mb4_general_ci = u.name AND l.result = 'success' AND l.address = ?"
+	"  AND l.ts > FROM_UNIXTIME(?) AND l.id <> LAST_INSERT_ID())"
 	" FROM users u WHERE u.facility_id = ? AND u.name = ?";
 
 static const char sql_phi_refusals_pc[] =
@@ -108,14 +111,11 @@ static int rule_admin_address(struct ctx *ctx, long long fac,
 {
 	const char *addr = ctx->remote_addr ? ctx->remote_addr : "";
 	long long since = (long long)ctx->now - ADMIN_ADDRESS_DAYS * 86400LL;
-	/* Rows of this very second may be this attempt's own. */
-	long long before = (long long)ctx->now;
-	struct dbparam p[] = { P_INT(since), P_INT(before),
-			       P_STRN(addr, strnlen(addr, 45)), P_INT(since),
-			       P_INT(before), P_INT(fac), P_STR(user) };
+	struct dbparam p[] = { P_INT(since), P_STRN(addr, strnlen(addr, 45)),
+			       P_INT(since), P_INT(fac), P_STR(user) };
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_admin_seen, p, 7, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_admin_seen, p, 5, ctx->arena, &r, err) != 0)
 		return -1;
 	/* A first sign-in has nothing to compare with: no alert. */
 	if (first_ll(&r, 0) != 1 || first_ll(&r, 1) != 1 || first_ll(&r, 2) != 0)
@@ -236,5 +236,20 @@ void alert_after_request(struct ctx *ctx, int status, enum errcode code)
 	if (rc != 0)
 		fprintf(stderr, "request %s: alert rules: %s\n",
 			ctx->request_id, err.msg);
+	db_reset(ctx->db);
+}
+
+void alert_attribute_refusal(struct ctx *ctx, enum errcode code)
+{
+	struct session_state st;
+	struct err err;
+
+	if (code != E_PHI_REJECTED || ctx->facility_id)
+		return;
+	err_clear(&err);
+	if (ctx->program == PROG_SYNC)
+		(void)authn_sync_key(ctx, &err);
+	else if (ctx->session_token)
+		(void)session_status(ctx, &st, &err);
 	db_reset(ctx->db);
 }

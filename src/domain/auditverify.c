@@ -1,4 +1,5 @@
 /* auditverify — see auditverify.h. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,10 @@ static int walk_start(struct walk *w, time_t from, struct err *err)
 	struct dbres r;
 	long long s;
 
+	/* Paging goes on after (last_seq, last_id): none of the rows at the
+	 * starting position is walked. */
 	w->last_seq = 0;
+	w->last_id = LLONG_MAX;
 	snprintf(w->prev, sizeof(w->prev), "%s", AUDITCHAIN_GENESIS);
 	if (db_query(w->db, sql_checkpoint, c, 2, w->a, &r, err) != 0)
 		return -1;
@@ -156,7 +160,6 @@ static int walk_chain(struct walk *w, time_t from, long long *rows,
 
 	if (walk_start(w, from, err) != 0)
 		return -1;
-	w->last_id = 0;
 	while (!w->broken) {
 		struct dbparam p[] = { fac_param(w->fac), P_INT(w->last_seq),
 				       P_INT(w->last_seq), P_INT(w->last_id) };
@@ -170,7 +173,7 @@ static int walk_chain(struct walk *w, time_t from, long long *rows,
 	}
 	if (!w->broken && (w->last_seq != w->head_seq ||
 			   (w->head_seq > 0 && strcmp(w->prev, w->head) != 0)))
-		found(w, w->last_id, w->last_seq + 1,
+		found(w, w->last_id == LLONG_MAX ? 0 : w->last_id, w->last_seq + 1,
 		      "deleted (rows after this one, up to the chain's head)");
 	return 0;
 }

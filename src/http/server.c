@@ -212,6 +212,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */
 	FCGX_Finish_r(req);
+	alert_attribute_refusal(&ctx, r.code);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
 	alert_after_request(&ctx, r.status, r.code);
