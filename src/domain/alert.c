@@ -21,7 +21,8 @@ static const struct {
 		"several requests from one PC or user refused as patient data"
 		" within 15 minutes", "patient data refused repeatedly" },
 	[ALERT_NEW_PC] = { "new_pc",
-		"the facility's sync key was used by a PC name never seen before",
+		"the facility's sync key was used by a PC name never seen before"
+		" (the first PC of a facility is its installation)",
 		"sync key used by a new PC" },
 	[ALERT_ADMIN_NEW_ADDRESS] = { "admin_new_address",
 		"an admin signed in from an address not seen for that admin in"

@@ -53,6 +53,10 @@ static const char sql_pc_seen[] =
 	"INSERT IGNORE INTO alert_pc_seen (facility_id, pc_id, first_seen)"
 	" VALUES (?, ?, FROM_UNIXTIME(?))";
 
+/* The facility's first PC is its installation, not news. */
+static const char sql_pc_others[] =
+	"SELECT COUNT(*) > 1 FROM alert_pc_seen WHERE facility_id = ?";
+
 static long long conf_n(struct ctx *ctx, const char *key, long long dflt)
 {
 	return conf_get_int(ctx->conf, "alerts", key, dflt);
@@ -207,9 +211,13 @@ static int rule_new_pc(struct ctx *ctx, struct err *err)
 
 	if (pc_cached(fac, ctx->pc_id))
 		return 0;
-	if (db_exec(ctx->db, sql_pc_seen, p, 3, &added, NULL, err) != 0)
+	struct dbres r;
+
+	if (db_exec(ctx->db, sql_pc_seen, p, 3, &added, NULL, err) != 0 ||
+	    (added && db_query(ctx->db, sql_pc_others, p, 1, ctx->arena, &r,
+			       err) != 0))
 		return -1;
-	if (added && alert_raise(ctx, fac, ALERT_NEW_PC, ctx->pc_id,
+	if (added && first_ll(&r, 0) == 1 && alert_raise(ctx, fac, ALERT_NEW_PC, ctx->pc_id,
 				 "The facility's sync key was used by a PC"
 				 " name never seen before. If no PC was added,"
 				 " rotate the sync key.", NULL, err) != 0)
@@ -229,7 +237,10 @@ void alert_after_request(struct ctx *ctx, int status, enum errcode code)
 	err_clear(&err);
 	if (!ctx->facility_id)
 		return;
-	if (ctx->role == ROLE_PC && ctx->pc_id && ctx->program == PROG_SYNC)
+	/* An empty poll (quiet) reveals nothing and must stay one statement;
+	 * a PC that takes commands or sends anything is not quiet. */
+	if (ctx->role == ROLE_PC && ctx->pc_id && ctx->program == PROG_SYNC &&
+	    !ctx->quiet)
 		rc = rule_new_pc(ctx, &err);
 	if (rc == 0 && status == 422 && code == E_PHI_REJECTED)
 		rc = rule_phi_burst(ctx, &err);

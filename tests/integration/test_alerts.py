@@ -170,12 +170,13 @@ def test_admin_from_a_new_address(stack):
 def test_sync_key_used_by_a_new_pc_name(stack):
     f = Facility()
     admin_with_mail(f)
-    for pc in ("PC-A", "PC-A", "PC-B", "PC-A", "PC-B"):
+    # The facility's first PC is its installation; later new names alert.
+    for pc in ("PC-A", "PC-B", "PC-A", "PC-B", "PC-C", "PC-A"):
         status, _, reply = sync(f.sync_key, "PING", pc=pc)
         assert status == 200, reply
     rows = settled(f, "new_pc", lambda r: len(r) >= 2)
-    assert [r[1] for r in rows] == ["PC-A", "PC-B"]
-    assert all(int(r[2]) == 1 for r in rows)
+    assert [r[1] for r in rows] == ["PC-B", "PC-C"]
+    assert all(int(r[2]) == 1 and int(r[3]) == 2 for r in rows)
     # A wrong key teaches nothing about PC names.
     sync("not-the-key", "PING", pc="PC-EVIL")
     sync(f.sync_key, "PING", pc="PC-A")     # settles after the one before
