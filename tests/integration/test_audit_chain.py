@@ -4,6 +4,7 @@ activity_log and request_log chains to the one before it, and
 administrator changed, deleted or slipped in by hand."""
 import datetime
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from authkit import Facility, fresh_address, login, remember, sql, sync
@@ -101,19 +102,28 @@ def test_inserted_rows_are_named(stack):
 
 
 def test_chain_survives_fifty_concurrent_writers(stack):
+    """50 PCs' worth of writers at once on one facility's chains: sign-in
+    reports (login_log) and pings (request_log), through the four sync
+    workers. No position lost, none twice, and verify is clean."""
     f = Facility()
-    f.policy()
-    srcs = [fresh_address() for _ in range(5)]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def one(i):
         if i % 2:
-            return login(f.code, f"nobody{i}", WRONG, src=srcs[i % 5])[0]
+            return sync(f.sync_key, f"LOGIN.REPORT user=nobody{i} result=failure"
+                        f" ts={now}", pc="PC-1")[0]
         return sync(f.sync_key, "PING", pc="PC-1")[0]
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(one, range(100)))
-    assert set(statuses) <= {200, 401}, statuses
-    for table, n in (("login_log", 50), ("request_log", 50)):
+    assert statuses == [200] * 100
+    # The request log is written after each answer: let it settle.
+    for _ in range(300):
+        if sql("SELECT COUNT(*) FROM request_log WHERE facility_id ="
+               f" {f.id}") == [["100"]]:
+            break
+        time.sleep(0.1)
+    for table, n in (("login_log", 50), ("request_log", 100)):
         rows = sql(f"SELECT COUNT(*), MIN(chain_seq), MAX(chain_seq),"
                    f" COUNT(DISTINCT chain_seq) FROM {table}"
                    f" WHERE facility_id = {f.id}")
