@@ -67,5 +67,7 @@ int ctl_migrate(int argc, char **argv);
 int ctl_facility(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_api_reference(int argc, char **argv);
+int ctl_audit(int argc, char **argv);	/* ctl_audit.c */
+int ctl_alerts(int argc, char **argv);	/* ctl_alerts.c */
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auditchain.h"
 #include "bind.h"
 #include "ctl.h"
 
@@ -105,18 +106,20 @@ int ctl_valid_ident(const char *s)
 
 static const char sql_activity[] =
 	"INSERT INTO activity_log (ts, facility_id, user_name, module, action,"
-	" target, detail, address)"
-	" VALUES (UTC_TIMESTAMP(3), ?, NULL, 'infosysctl', ?, ?, NULL, 'local')";
+	" target, detail, address" AUDITCHAIN_COLUMNS ")"
+	" VALUES (UTC_TIMESTAMP(3), ?, NULL, 'infosysctl', ?, ?, NULL, 'local'"
+	AUDITCHAIN_VALUES_ACTIVITY_LOG ")";
 
 void ctl_activity(struct db *db, long long facility_id, const char *action,
 		  const char *target)
 {
 	struct dbparam p[] = { facility_id ? P_INT(facility_id) : P_NULL,
-			       P_STR(action), P_STR(target) };
+			       P_STR(action), P_STR(target), AUDITCHAIN_PARAMS };
 	struct err err;
 
 	err_clear(&err);
-	if (db_exec(db, sql_activity, p, 3, NULL, NULL, &err) != 0)
+	if (auditchain_insert(db, ctl_arena(), AUDIT_ACTIVITY_LOG, facility_id,
+			      sql_activity, p, sizeof(p) / sizeof(p[0]), &err) != 0)
 		fprintf(stderr, "infosysctl: warning: not recorded in activity_log: %s\n",
 			err.msg);
 }

@@ -19,6 +19,8 @@ static const struct {
 	{ "mail", ctl_mail },
 	{ "release", ctl_release },
 	{ "api-reference", ctl_api_reference },
+	{ "audit", ctl_audit },
+	{ "alerts", ctl_alerts },
 };
 
 static void help(FILE *f)
@@ -39,6 +41,11 @@ static void help(FILE *f)
 	      "                                   base64 signature of a canonical manifest\n"
 	      "  release publish --key FILE --version V [--channel stable|beta] --url URL --file PATH\n"
 	      "                                   hash, sign and publish a PC client release\n"
+	      "  audit verify [--from DATE]       walk the audit chains; name the first bad row\n"
+	      "  audit head [--mail]              the chains' heads for the operator log (daily)\n"
+	      "  audit checkpoint --before DATE   start the chains after DATE (before a purge)\n"
+	      "  alerts run                       the timed alert rules (the missed daily sync)\n"
+	      "  alerts timezone CODE ZONE        the facility's time zone (e.g. Europe/Berlin)\n"
 	      "  api-reference                    the API reference (Markdown) from the verb table\n"
 	      "  help                             this text\n"
 	      "\n"

@@ -688,6 +688,11 @@ int db_query(struct db *db, const char *sql, const struct dbparam *params,
 	return 0;
 }
 
+int db_in_transaction(const struct db *db)
+{
+	return db->depth > 0 || db->unwind > 0;
+}
+
 int db_begin(struct db *db, struct err *err)
 {
 	db->last_errno = 0;

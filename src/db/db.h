@@ -67,6 +67,9 @@ int db_begin(struct db *db, struct err *err);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 
+/* 1 while a db_begin is open (or a forced rollback still unwinds). */
+int db_in_transaction(const struct db *db);
+
 /* Ends what db_begin started: commits when failed is 0, else rolls back.
  * Returns 0 only when committed; err keeps the first failure. */
 int db_end(struct db *db, int failed, struct err *err);

@@ -1,10 +1,13 @@
 /* actlog — see actlog.h. */
 #include <string.h>
 #include "actlog.h"
+#include "auditchain.h"
 
 static const char sql_insert[] =
 	"INSERT INTO activity_log (ts, facility_id, user_name, module, action,"
-	" target, detail, address) VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?)";
+	" target, detail, address" AUDITCHAIN_COLUMNS ")"
+	" VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?"
+	AUDITCHAIN_VALUES_ACTIVITY_LOG ")";
 
 int actlog_write(struct ctx *ctx, const char *module, const char *action,
 		 const char *target, const char *detail, struct err *err)
@@ -18,6 +21,9 @@ int actlog_write(struct ctx *ctx, const char *module, const char *action,
 		target ? P_STR(target) : P_NULL,
 		detail ? P_STR(detail) : P_NULL,
 		P_STRN(addr, strnlen(addr, 45)),
+		AUDITCHAIN_PARAMS,
 	};
-	return db_exec(ctx->db, sql_insert, p, 8, NULL, NULL, err);
+	return auditchain_insert(ctx->db, ctx->arena, AUDIT_ACTIVITY_LOG,
+				 ctx->facility_id, sql_insert, p,
+				 sizeof(p) / sizeof(p[0]), err);
 }

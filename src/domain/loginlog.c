@@ -1,11 +1,14 @@
 /* loginlog — see loginlog.h. */
 #include <string.h>
+#include "alert.h"
+#include "auditchain.h"
 #include "loginlog.h"
 
 static const char sql_insert[] =
 	"INSERT INTO login_log (ts, facility_id, user_name, result, reason,"
-	" channel, device_type, address, user_agent)"
-	" VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?)";
+	" channel, device_type, address, user_agent" AUDITCHAIN_COLUMNS ")"
+	" VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?"
+	AUDITCHAIN_VALUES_LOGIN_LOG ")";
 
 const char *loginlog_device_type(const char *ua)
 {
@@ -58,6 +61,12 @@ int loginlog_write(struct ctx *ctx, long long facility_id,
 		P_STR(loginlog_device_type(ctx->user_agent)),
 		text_param(addr, 45),
 		text_param(ctx->user_agent, 255),
+		AUDITCHAIN_PARAMS,
 	};
-	return db_exec(ctx->db, sql_insert, p, 9, NULL, NULL, err);
+
+	if (auditchain_insert(ctx->db, ctx->arena, AUDIT_LOGIN_LOG, facility_id,
+			      sql_insert, p, sizeof(p) / sizeof(p[0]), err) != 0)
+		return -1;
+	return alert_after_login(ctx, facility_id, user_name, success, reason,
+				 channel, err);
 }

@@ -51,6 +51,11 @@ HANDLER(h_audit_activity);
 HANDLER(h_audit_requests);
 HANDLER(h_audit_phi);
 HANDLER(h_sync_log);
+/* h_alerts.c (issue 12) */
+HANDLER(h_alert_list);
+HANDLER(h_alert_ack);
+HANDLER(h_alert_rules);
+HANDLER(h_alert_rule_set);
 
 /* §6 PC sync: h_sync.c */
 HANDLER(h_ping);

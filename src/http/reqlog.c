@@ -1,13 +1,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "auditchain.h"
 #include "reqlog.h"
 
 static const char sql_insert[] =
 	"INSERT INTO request_log (ts, request_id, endpoint, verb, params,"
 	" facility_id, user_name, pc_id, address, status, code, phi_rule,"
-	" duration_us)"
-	" VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" duration_us" AUDITCHAIN_COLUMNS ") VALUES (UTC_TIMESTAMP(3), ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?" AUDITCHAIN_VALUES_REQUEST_LOG ")";
 
 const char *reqlog_endpoint(enum program p)
 {
@@ -44,10 +45,12 @@ void reqlog_write(struct ctx *ctx, const struct pipeline_result *r,
 		opt_str(code),
 		opt_str(r->phi_rule),
 		P_INT(duration_us),
+		AUDITCHAIN_PARAMS,
 	};
 
-	if (db_exec(ctx->db, sql_insert, p, sizeof(p) / sizeof(p[0]), NULL,
-		    NULL, &err) != 0)
+	if (auditchain_insert(ctx->db, ctx->arena, AUDIT_REQUEST_LOG,
+			      ctx->facility_id, sql_insert, p,
+			      sizeof(p) / sizeof(p[0]), &err) != 0)
 		fprintf(stderr, "request %s %s %s status %d: not logged: %s\n",
 			ctx->request_id, reqlog_endpoint(ctx->program),
 			r->verb ? r->verb : "-", r->status, err.msg);

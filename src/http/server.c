@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "alert.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -217,8 +218,10 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */
 	FCGX_Finish_r(req);
+	alert_attribute_refusal(&ctx, r.code);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
+	alert_after_request(&ctx, r.status, r.code);
 	json_decref(r.reply);
 	json_decref(r.params);
 	arena_reset(w->arena);

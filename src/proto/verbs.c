@@ -3,6 +3,7 @@
  * roles with it, the request log redacts with it, and
  * `infosysctl api-reference` prints docs/api.md from it. */
 #include <string.h>
+#include "alert.h"
 #include "handlers.h"
 #include "verb.h"
 
@@ -125,6 +126,18 @@ static const struct argspec audit_phi_args[] = {
 	{ "from", AT_TS, 0, 0, 0, NULL, "only refusals at or after this time"
 	  " (default: the last 30 days)" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many rows (default 100)" },
+};
+static const char *const alert_states[] = { "open", "all", NULL };
+static const struct argspec alert_list_args[] = {
+	{ "status", AT_ENUM, 0, 0, 0, alert_states, "open (not acknowledged, the default) or all" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+static const struct argspec alert_ack_args[] = {
+	{ "id", AT_INT, 1, 1, 9007199254740991LL, NULL, "the alert's id" },
+};
+static const struct argspec alert_rule_set_args[] = {
+	{ "rule", AT_ENUM, 1, 0, 0, alert_rule_names, "the rule" },
+	{ "mail", AT_BOOL, 1, 0, 0, NULL, "whether its alerts mail the facility's admins" },
 };
 static const struct argspec sync_log_args[] = {
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
@@ -358,6 +371,26 @@ const struct verb verb_table[] = {
 	  " day, PC or user and rule, newest day first, each `date`, `pc`,"
 	  " `user`, `rule` (name, ssn, phone, email, record_number, date, age,"
 	  " address, url), `count`; logged." },
+	/* alerts (issue 12): h_alerts.c */
+	{ "ALERT.LIST", PROG_PORTAL, ROLE_ADMIN, ARGS(alert_list_args),
+	  h_alert_list,
+	  "The facility's security alerts, newest first: `alerts`, each `id`,"
+	  " `rule`, `subject`, `detail`, `ts` (opened), `last_ts`, `count`"
+	  " (occurrences within its hour), `mailed` (mails queued),"
+	  " `acknowledged`, `acknowledged_by`, `acknowledged_ts`. The same rule"
+	  " and subject open at most one alert an hour." },
+	{ "ALERT.ACK", PROG_PORTAL, ROLE_ADMIN, ARGS(alert_ack_args),
+	  h_alert_ack,
+	  "Acknowledges an alert (again: no change); NOT_FOUND for another"
+	  " facility's. Logged." },
+	{ "ALERT.RULES", PROG_PORTAL, ROLE_ADMIN, NOARGS, h_alert_rules,
+	  "The alert rules: `rules`, each `rule`, `description`, `mail`"
+	  " (whether its alerts mail the facility's admins)." },
+	{ "ALERT.RULE.SET", PROG_PORTAL, ROLE_ADMIN, ARGS(alert_rule_set_args),
+	  h_alert_rule_set,
+	  "Turns the admins' mail of one rule on or off (the alert still shows"
+	  " in ALERT.LIST and the operator's copy is still sent); answers as"
+	  " ALERT.RULES. Logged." },
 	{ "SYNC.LOG", PROG_PORTAL, ROLE_ADMIN, ARGS(sync_log_args), h_sync_log,
 	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
 	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"

@@ -3,6 +3,7 @@
 import { portal } from './proto.js';
 import { $, h, clear, say, timeEl, values, when } from './dom.js';
 import { current } from './app.js';
+import { alertsShow, alertsInit } from './alerts.js';
 
 const msg = (text, kind) => say($('#admin-msg'), text, kind);
 
@@ -98,12 +99,14 @@ async function showAudit(ev) {
 }
 
 export function adminShow() {
+  alertsShow();
   loadUsers();
   loadPolicy();
   showAudit();
 }
 
 export function adminInit() {
+  alertsInit();
   $('#policy-form').addEventListener('submit', savePolicy);
   $('#audit-form').addEventListener('submit', showAudit);
 }
