@@ -55,6 +55,9 @@ HANDLER(h_sync_log);
 HANDLER(h_ping);
 HANDLER(h_device_upsert);
 HANDLER(h_reading_push);
+/* h_sync_bulk.c: a run of READING.PUSH lines at once (verb_bulk) */
+int hb_reading_push(struct ctx *ctx, const struct call *calls, size_t n,
+		    json_t *results, struct err *err);
 HANDLER(h_queue_push);
 HANDLER(h_alarm_push);
 HANDLER(h_command_poll);

@@ -390,7 +390,9 @@ const struct verb verb_table[] = {
 	{ "READING.PUSH", PROG_SYNC, ROLE_PC, ARGS(reading_push_args),
 	  h_reading_push,
 	  "Stores one reading; the same device and ts again is a no-op."
-	  " data: `stored` (false for such a retry). NOT_FOUND for an unknown device." },
+	  " data: `stored` (false for such a retry). NOT_FOUND for an unknown device."
+	  " Consecutive lines of a batch are stored together, a few statements"
+	  " for hundreds of lines.", 0, hb_reading_push },
 	{ "QUEUE.PUSH", PROG_SYNC, ROLE_PC, ARGS(queue_push_args), h_queue_push,
 	  "A queue's state at ts (kept in its history; the newest is current)."
 	  " data: `queue`." },
