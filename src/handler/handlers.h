@@ -37,6 +37,8 @@ HANDLER(h_audit_logins);
 /* §5 portal: h_portal.c (reads), h_commands.c (queued commands),
  * h_audit.c (audit views) */
 HANDLER(h_dashboard);
+/* h_series.c */
+HANDLER(h_dashboard_series);
 HANDLER(h_device_list);
 HANDLER(h_readings);
 HANDLER(h_queue_list);
