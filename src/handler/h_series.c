@@ -7,7 +7,12 @@
  * averaged away. The buckets are aligned to multiples of their width, so
  * successive refreshes draw the same points. The work is a range scan of
  * readings' primary key (device, ts) per device over the window: it grows
- * with the readings in the window, never with the table. */
+ * with the readings in the window, never with the table. Hence the device
+ * ids as a list of constants (a join would read each device's whole
+ * history by its key prefix, then filter the time): the list is padded
+ * to a few fixed lengths, so few statements are prepared, and it holds
+ * only ids this facility's own look-up returned. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
@@ -17,13 +22,35 @@
 #define SERIES_HOURS_DEFAULT 24
 #define SERIES_POINTS_DEFAULT 144
 
-static const char sql_series[] =
-	"SELECT d.ext_id, d.unit, FLOOR((UNIX_TIMESTAMP(r.ts) - ?) / ?),"
-	" MIN(r.value), MAX(r.value), COUNT(r.ts)"
-	" FROM devices d LEFT JOIN readings r ON r.device_id = d.id"
-	" AND r.ts >= FROM_UNIXTIME(?) AND r.ts < FROM_UNIXTIME(?)"
-	" WHERE d.facility_id = ?"
-	" GROUP BY d.id, d.ext_id, d.unit, 3 ORDER BY d.ext_id, 3 DESC";
+static const char sql_devices[] =
+	"SELECT id, ext_id, unit FROM devices WHERE facility_id = ?"
+	" ORDER BY id";
+
+static const size_t list_sizes[] = { 16, 64, 256, 1024 };
+#define NSIZES (sizeof(list_sizes) / sizeof(list_sizes[0]))
+static char *sql_buckets[NSIZES];	/* built once, cached by address */
+
+static const char *buckets_sql(size_t k)
+{
+	static const char head[] =
+		"SELECT r.device_id, FLOOR((UNIX_TIMESTAMP(r.ts) - ?) / ?),"
+		" MIN(r.value), MAX(r.value), COUNT(*) FROM readings r"
+		" WHERE r.device_id IN (?";
+	static const char tail[] =
+		") AND r.ts >= FROM_UNIXTIME(?) AND r.ts < FROM_UNIXTIME(?)"
+		" GROUP BY r.device_id, 2 ORDER BY r.device_id, 2 DESC";
+	char *s, *p;
+
+	if (sql_buckets[k])
+		return sql_buckets[k];
+	if (!(s = malloc(sizeof(head) + sizeof(tail) + 3 * list_sizes[k])))
+		return NULL;
+	p = s + sprintf(s, "%s", head);
+	for (size_t i = 1; i < list_sizes[k]; i++)
+		p += sprintf(p, ",?");
+	sprintf(p, "%s", tail);
+	return sql_buckets[k] = s;
+}
 
 static json_t *ts_json(long long t)
 {
@@ -33,14 +60,50 @@ static json_t *ts_json(long long t)
 	return json_string(ts);
 }
 
-/* The series object of the device on row i, appended to out. */
-static json_t *series_new(const struct dbres *r, size_t i, json_t *out)
-{
-	json_t *s = json_pack("{s:s,s:s,s:i,s:[]}", "device", dbres_get(r, i, 0),
-			      "unit", dbres_get(r, i, 1), "readings", 0, "points");
+struct window {
+	long long from, to, bucket;
+};
 
-	json_array_append_new(out, s);
-	return s;
+/* Adds the buckets of devices ids[0..n) (in id order) to their series. */
+static int buckets(struct ctx *ctx, const struct window *w,
+		   const long long *ids, json_t *const *series, size_t n,
+		   struct err *err)
+{
+	size_t k = 0, np = 0, cur = 0;
+	struct dbparam *p;
+	const char *sql;
+	struct dbres r;
+
+	while (k + 1 < NSIZES && list_sizes[k] < n)
+		k++;
+	if (!(sql = buckets_sql(k)) ||
+	    !(p = arena_alloc(ctx->arena, (list_sizes[k] + 4) * sizeof(*p))))
+		return err_set(err, E_INTERNAL, "out of memory");
+	p[np++] = P_INT(w->from);
+	p[np++] = P_INT(w->bucket);
+	for (size_t i = 0; i < list_sizes[k]; i++)
+		p[np++] = P_INT(ids[i < n ? i : n - 1]);
+	p[np++] = P_INT(w->from);
+	p[np++] = P_INT(w->to);
+	if (db_query(ctx->db, sql, p, np, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long id = atoll(dbres_get(&r, i, 0)), count = atoll(dbres_get(&r, i, 4));
+		json_t *s;
+
+		while (cur < n && ids[cur] != id)	/* both in id order */
+			cur++;
+		if (cur == n)
+			break;
+		s = series[cur];
+		json_object_set_new(s, "readings", json_integer(
+			json_integer_value(json_object_get(s, "readings")) + count));
+		json_array_append_new(json_object_get(s, "points"), json_pack(
+			"{s:o,s:f,s:f,s:I}", "ts", ts_json(w->from + atoll(dbres_get(&r, i, 1)) * w->bucket),
+			"min", strtod(dbres_get(&r, i, 2), NULL),
+			"max", strtod(dbres_get(&r, i, 3), NULL), "n", (json_int_t)count));
+	}
+	return 0;
 }
 
 HANDLER(h_dashboard_series)
@@ -48,37 +111,34 @@ HANDLER(h_dashboard_series)
 	const struct argval *h = call_arg(call, "hours"), *n = call_arg(call, "points");
 	long long hours = h->present ? h->n : SERIES_HOURS_DEFAULT;
 	long long points = n->present ? n->n : SERIES_POINTS_DEFAULT;
-	long long bucket = hours * 3600 / points;
-	long long to = ((long long)ctx->now / bucket + 1) * bucket;
-	long long from = to - bucket * points;
-	struct dbparam p[] = { P_INT(from), P_INT(bucket), P_INT(from), P_INT(to),
-			       P_INT(ctx->facility_id) };
-	json_t *out = json_array(), *s = NULL;
-	const char *dev = NULL;
+	struct window w = { .bucket = hours * 3600 / points };
+	struct dbparam p[] = { P_INT(ctx->facility_id) };
+	json_t *out = json_array(), **series;
+	long long *ids;
 	struct dbres r;
 
+	w.to = ((long long)ctx->now / w.bucket + 1) * w.bucket;
+	w.from = w.to - w.bucket * points;
 	json_object_set_new(data, "series", out);
-	if (db_query(ctx->db, sql_series, p, 5, ctx->arena, &r, err) != 0)
+	json_object_set_new(data, "from", ts_json(w.from));
+	json_object_set_new(data, "to", ts_json(w.to));
+	json_object_set_new(data, "bucket_s", json_integer(w.bucket));
+	if (db_query(ctx->db, sql_devices, p, 1, ctx->arena, &r, err) != 0)
 		return -1;
-	json_object_set_new(data, "from", ts_json(from));
-	json_object_set_new(data, "to", ts_json(to));
-	json_object_set_new(data, "bucket_s", json_integer(bucket));
+	ids = arena_alloc(ctx->arena, (r.nrows + 1) * sizeof(*ids));
+	series = arena_alloc(ctx->arena, (r.nrows + 1) * sizeof(*series));
+	if (!ids || !series)
+		return err_set(err, E_INTERNAL, "out of memory");
 	for (size_t i = 0; i < r.nrows; i++) {
-		const char *b = dbres_get(&r, i, 2);
-		long long count = atoll(dbres_get(&r, i, 5));
-
-		if (!dev || strcmp(dev, dbres_get(&r, i, 0)) != 0) {
-			dev = dbres_get(&r, i, 0);
-			s = series_new(&r, i, out);
-		}
-		if (!b || count == 0)
-			continue;
-		json_object_set_new(s, "readings", json_integer(
-			json_integer_value(json_object_get(s, "readings")) + count));
-		json_array_append_new(json_object_get(s, "points"), json_pack(
-			"{s:o,s:f,s:f,s:I}", "ts", ts_json(from + atoll(b) * bucket),
-			"min", strtod(dbres_get(&r, i, 3), NULL),
-			"max", strtod(dbres_get(&r, i, 4), NULL), "n", (json_int_t)count));
+		ids[i] = atoll(dbres_get(&r, i, 0));
+		series[i] = json_pack("{s:s,s:s,s:i,s:[]}", "device", dbres_get(&r, i, 1),
+				      "unit", dbres_get(&r, i, 2), "readings", 0, "points");
+		json_array_append_new(out, series[i]);
+	}
+	for (size_t done = 0, m; done < r.nrows; done += m) {
+		m = r.nrows - done < 1024 ? r.nrows - done : 1024;
+		if (buckets(ctx, &w, ids + done, series + done, m, err) != 0)
+			return -1;
 	}
 	return 0;
 }
