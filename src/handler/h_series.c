@@ -12,7 +12,6 @@
  * history by its key prefix, then filter the time): the list is padded
  * to a few fixed lengths, so few statements are prepared, and it holds
  * only ids this facility's own look-up returned. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
@@ -32,24 +31,15 @@ static char *sql_buckets[NSIZES];	/* built once, cached by address */
 
 static const char *buckets_sql(size_t k)
 {
-	static const char head[] =
-		"SELECT r.device_id, FLOOR((UNIX_TIMESTAMP(r.ts) - ?) / ?),"
-		" MIN(r.value), MAX(r.value), COUNT(*) FROM readings r"
-		" WHERE r.device_id IN (?";
-	static const char tail[] =
-		") AND r.ts >= FROM_UNIXTIME(?) AND r.ts < FROM_UNIXTIME(?)"
-		" GROUP BY r.device_id, 2 ORDER BY r.device_id, 2 DESC";
-	char *s, *p;
-
-	if (sql_buckets[k])
-		return sql_buckets[k];
-	if (!(s = malloc(sizeof(head) + sizeof(tail) + 3 * list_sizes[k])))
-		return NULL;
-	p = s + sprintf(s, "%s", head);
-	for (size_t i = 1; i < list_sizes[k]; i++)
-		p += sprintf(p, ",?");
-	sprintf(p, "%s", tail);
-	return sql_buckets[k] = s;
+	if (!sql_buckets[k])
+		sql_buckets[k] = db_sql_repeat(
+			"SELECT r.device_id, FLOOR((UNIX_TIMESTAMP(r.ts) - ?) / ?),"
+			" MIN(r.value), MAX(r.value), COUNT(*) FROM readings r"
+			" WHERE r.device_id IN (", "?", ", ", "?",
+			") AND r.ts >= FROM_UNIXTIME(?) AND r.ts < FROM_UNIXTIME(?)"
+			" GROUP BY r.device_id, 2 ORDER BY r.device_id, 2 DESC",
+			list_sizes[k]);
+	return sql_buckets[k];
 }
 
 static json_t *ts_json(long long t)

@@ -14,7 +14,6 @@
  * by address), so the sizes are few and fixed; a chunk's unused rows
  * repeat its last line, which both statements treat as the no-op it is.
  * Their text is built from constants only, never from request data. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
@@ -23,28 +22,9 @@
 
 static const size_t chunk_sizes[] = { 1000, 256, 64, 16, 4 };
 #define NSIZES (sizeof(chunk_sizes) / sizeof(chunk_sizes[0]))
-#define CHUNK_MAX 1000
 
 /* Per size: the look-up and the insert. Built on first use. */
 static char *sql_lookup[NSIZES], *sql_insert[NSIZES];
-
-/* head first, then rows - 1 times "more" (the first one after "join",
- * the others after ", "), then tail; malloc'd. */
-static char *build(const char *head, const char *first, const char *join,
-		   const char *more, const char *tail, size_t rows)
-{
-	size_t cap = strlen(head) + strlen(first) + strlen(join) + strlen(tail) +
-		     rows * (strlen(more) + 2) + 1;
-	char *s = malloc(cap), *p = s;
-
-	if (!s)
-		return NULL;
-	p += sprintf(p, "%s%s", head, first);
-	for (size_t i = 1; i < rows; i++)
-		p += sprintf(p, "%s%s", i == 1 ? join : ", ", more);
-	sprintf(p, "%s", tail);
-	return s;
-}
 
 /* The statements of size index k; 0, or -1 when out of memory. The
  * strings live as long as the worker (the statement cache keys on them). */
@@ -54,14 +34,14 @@ static int statements(size_t k)
 
 	if (sql_lookup[k])
 		return 0;
-	sql_lookup[k] = build(
+	sql_lookup[k] = db_sql_repeat(
 		"SELECT v.n, d.id, EXISTS (SELECT 1 FROM readings r WHERE "
 		"r.device_id = d.id AND r.ts = FROM_UNIXTIME(v.t)) FROM (",
 		"SELECT ? AS n, ? AS ext, ? AS t", " UNION ALL VALUES ", "(?, ?, ?)",
 		") v LEFT JOIN devices d ON d.facility_id = ? AND d.ext_id = "
 		"CONVERT(v.ext USING ascii) COLLATE ascii_bin",
 		chunk_sizes[k]);
-	sql_insert[k] = build("INSERT INTO readings (device_id, ts, value) VALUES ",
+	sql_insert[k] = db_sql_repeat("INSERT INTO readings (device_id, ts, value) VALUES ",
 			      row, ", ", row,
 			      " ON DUPLICATE KEY UPDATE device_id = device_id",
 			      chunk_sizes[k]);

@@ -212,6 +212,13 @@ static void serve_events(FCGX_Request *req, struct ctx *ctx,
 			     "X-Accel-Redirect: %s\r\n\r\n", redirect);
 		return;
 	}
+	if (err.code == E_INTERNAL || err.code == E_UNAVAILABLE) {
+		/* The inside stays in the log, as for any request. */
+		fprintf(stderr, "request %s: %s: %s\n", ctx->request_id,
+			err_name(err.code), err.msg);
+		snprintf(err.msg, sizeof(err.msg), "the service is unavailable; "
+			 "try again later (reference %s)", ctx->request_id);
+	}
 	r->code = err.code;
 	r->status = err_http_status(err.code);
 	r->reply = reply_error(NULL, &err);
