@@ -168,3 +168,60 @@ def prepare(var, bindir, base):
     ensure_due(var, keys)
     return keys, {"readings": count(var, "readings"),
                   "commands": count(var, "commands")}
+
+
+# DASHBOARD.SERIES at two table sizes (issue 10): the same 7 devices and
+# the same last 24 hours of readings a minute, with no history before
+# (BENCHS1, ~10 thousand readings) or with 1,000 days of it (BENCHS2, ~10
+# million), so any difference in the dashboard's cost is the table's size.
+SERIES_DEVICES = 7
+SERIES_FACILITIES = {"BENCHS1": 1440, "BENCHS2": 1_440_000}
+
+
+def ensure_series_facilities(var, bindir, base, keys):
+    """The two facilities, filled up to their size; {code: facility id}."""
+    path = Path(var) / "bench" / "keys"
+    env = dict(os.environ, INFOSYS_CONF=str(Path(var).resolve() / "infosys.conf"))
+    ids = {}
+    for code, minutes in SERIES_FACILITIES.items():
+        if code not in keys:
+            exists = sql(var, f"SELECT id FROM facilities WHERE code = '{code}'")
+            verb = ["rotate-key", code] if exists else ["create", code, f"Bench {code}"]
+            out = subprocess.run([str(Path(bindir) / "infosysctl"), "facility", *verb],
+                                 env=env, capture_output=True, text=True, check=True)
+            keys[code] = out.stdout.strip().splitlines()[-1].strip()
+            write_keys(path, keys)
+        post(base, keys[code], "\n".join(
+            f"DEVICE.UPSERT device=SD{d} kind=fridge location=\"Series {d}\""
+            for d in range(SERIES_DEVICES)))
+        ids[code] = fid = facility_id(var, code)
+        have = int(sql(var, "SELECT COUNT(*) FROM readings r JOIN devices d ON"
+                            f" d.id = r.device_id WHERE d.facility_id = {fid}")[0][0])
+        if have >= SERIES_DEVICES * minutes:
+            continue
+        print(f"bench: filling {code} to {SERIES_DEVICES * minutes:,} readings …",
+              flush=True)
+        # The newest minute is always "now": refilled from the current time.
+        sql(var, "DELETE r FROM readings r JOIN devices d ON d.id = r.device_id"
+                 f" WHERE d.facility_id = {fid}")
+        sql(var, "INSERT INTO readings (device_id, ts, value) "
+                 "SELECT d.id, TIMESTAMPADD(MINUTE, -s.seq, "
+                 "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:%i:00')), "
+                 "3 + (s.seq % 40) / 10 FROM devices d "
+                 f"JOIN seq_1_to_{minutes} s WHERE d.facility_id = {fid}")
+    return ids
+
+
+def top_up_series(var, ids):
+    """Readings up to the current minute again for a run days after the
+    fill: the window always holds the same 24 hours a minute."""
+    for fid in ids.values():
+        gap = sql(var, "SELECT TIMESTAMPDIFF(MINUTE, MAX(r.ts), UTC_TIMESTAMP())"
+                       " FROM readings r JOIN devices d ON d.id = r.device_id"
+                       f" WHERE d.facility_id = {fid}")[0][0]
+        if gap != "NULL" and int(gap) > 0:
+            sql(var, "INSERT IGNORE INTO readings (device_id, ts, value) "
+                     "SELECT d.id, TIMESTAMPADD(MINUTE, -s.seq + 1, "
+                     "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:%i:00')), 4 "
+                     f"FROM devices d JOIN seq_1_to_{int(gap)} s"
+                     f" WHERE d.facility_id = {fid}")

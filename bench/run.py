@@ -31,7 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cluster  # noqa: E402
+import events  # noqa: E402
 import fill  # noqa: E402
+import series  # noqa: E402
 import signin  # noqa: E402
 import wrkrun  # noqa: E402
 
@@ -80,6 +82,44 @@ def cases(demo_key, keys):
          "", 0, 0),
         ("READING.PUSH batch of 100", "/api/sync", "", keys["BENCH"], 100, 1),
         ("READING.PUSH batch of 1000", "/api/sync", "", keys["BENCH"], 1000, 2),
+    ]
+
+
+def goals_section(args, base, keys, results):
+    """Issue 10's goals, each measured in this run and shown against its
+    target: command latency over the facility events, idle subscribers,
+    ingest and the empty poll against the ceiling, the dashboard's series
+    at two table sizes."""
+    by = {n: r for n, r, _, _ in results}
+    ceiling = by["nodb responder (reference)"]["rps"]
+    lat = events.latency(args.var, args.bin, base, keys)
+    idle = events.idle(args.var, args.port, keys)
+    dash = series.measure(args.var, args.bin, base, keys, args.seconds)
+    small, large = dash["BENCHS1"], dash["BENCHS2"]
+    poll = by["COMMAND.POLL, empty"]
+    per_ceiling = [by[f"READING.PUSH batch of {n}"]["rps"] * n / ceiling
+                   for n in (100, 1000)]
+    mem = (idle["pss_with_kb"] - idle["pss_before_kb"]) / 1024
+    return [
+        "", "## Goals (issue 10)", "",
+        "| goal | target | measured |", "|---|---|---|",
+        f"| portal `ALARM.ACK` → `.dat` written by `listen` (events; slow poll 1 h),"
+        f" {lat['n']} commands | p50 < 100 ms, p99 < 500 ms |"
+        f" p50 {lat['p50']:.0f} ms, p99 {lat['p99']:.0f} ms |",
+        f"| {idle['subs']:,} idle subscribed PCs (50 facilities), {idle['window']} s"
+        " with the demo agent and mailer paused | no FastCGI request, no statement;"
+        f" nginx memory reported | {idle['fcgi']} FastCGI requests,"
+        f" {idle['statements']} statements; nginx PSS {idle['pss_before_kb'] / 1024:.1f}"
+        f" → {idle['pss_with_kb'] / 1024:.1f} MB ({mem * 1024 / max(1, idle['subs']):.0f} KB"
+        " a subscription) |",
+        f"| ingest, readings per ceiling request | ≥ 3 | {per_ceiling[0]:.1f} (100-line"
+        f" batches), {per_ceiling[1]:.1f} (1000-line) |",
+        f"| empty `COMMAND.POLL` at {args.conns} connections | ≥ 0.50 of the ceiling,"
+        f" p99 < 5 ms | {poll['rps'] / ceiling:.2f}, p99 {poll['p99']:.2f} ms |",
+        f"| `DASHBOARD.SERIES` (7 devices, 24 h a minute) at {small['readings']:,} and"
+        f" {large['readings']:,} readings in the table | p50 ratio ≤ 1.5 |"
+        f" {large['p50'] / small['p50']:.2f} (p50 {small['p50']:.0f} / {large['p50']:.0f} ms,"
+        f" {small['rps']:.0f} / {large['rps']:.0f} req/s at 4 connections) |",
     ]
 
 
@@ -145,6 +185,7 @@ def main():
         lines_out += ["", f"Non-empty polls leased {leased[0]:,} commands in "
                           f"{args.seconds} s (one per poll; {fill.POLL_FACILITIES} facilities"
                           f" x {fill.DUE_EACH} due at the start)."]
+    lines_out += goals_section(args, base, keys, results)
     failed = False
     if not args.no_signin:
         try:

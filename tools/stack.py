@@ -208,7 +208,8 @@ def conf_text(p, app_pw, migrate_pw, settings):
             f"[migrate]\nuser = infosys_migrate\npassword = {migrate_pw}\n"
             f"schema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
-            f"[log]\ndir = {p.log}\n")
+            f"[log]\ndir = {p.log}\n\n"
+            f"[events]\npublish_socket = {p.run / 'events.sock'}\n")
     # Keys given with --set, in sections of their own after the others.
     sections = {}
     for section, key, value in settings:

@@ -29,6 +29,8 @@ struct agent {
 	const char *channel;	/* stable or beta */
 	long poll_ms;		/* sleep after an empty poll */
 	long tick_s;		/* demo: seconds between readings */
+	int events;		/* listen: subscribe to the facility's events */
+	long slow_poll_s;	/* listen: poll at least this often anyway */
 	const char *test_pause;	/* tests only: "temp:MS" or "renamed:MS" */
 	void *http;		/* agent_http.c's state */
 };
@@ -72,6 +74,17 @@ int agent_commands_clean(const struct agent *a);
  * result(line) supplies the ack text (NULL: "written to <id>.dat").
  * Returns the number of commands handled, or -1. */
 int agent_listen_once(struct agent *a, const char *(*result)(const char *line));
+
+/* agent_events.c: the subscription to the facility's channel (GET
+ * …/api/sync/events, Server-Sent Events), held on its own connection. */
+struct agent_events;
+/* NULL when out of memory; the connection is made by agent_events_wait. */
+struct agent_events *agent_events_open(const struct agent *a);
+void agent_events_close(struct agent_events *ev);
+/* Waits up to ms for a reason to poll: 1 when commands may be waiting
+ * (an event came, the subscription was (re)made, or it could not be and
+ * a retry is due), 0 when ms passed without one or a stop was asked. */
+int agent_events_wait(struct agent_events *ev, long ms);
 
 /* Subcommands: argc/argv after the subcommand name. */
 int agent_push(struct agent *a, int argc, char **argv);

@@ -198,10 +198,21 @@ int agent_listen_once(struct agent *a, const char *(*result)(const char *line))
 	return rc;
 }
 
+/* Idle until the next poll: until an event says commands are waiting (or
+ * the slow timer runs out), or, without events, the short pause. */
+static void listen_idle(struct agent *a, struct agent_events *ev)
+{
+	if (ev)
+		agent_events_wait(ev, a->slow_poll_s * 1000);
+	else
+		agent_sleep_ms(a->poll_ms);
+}
+
 int agent_listen(struct agent *a, int argc, char **argv)
 {
+	struct agent_events *ev = NULL;
 	long backoff = 1000;
-	int n;
+	int n, rc = AGENT_OK;
 
 	(void)argv;
 	if (argc > 1 || !a->commands) {
@@ -210,11 +221,16 @@ int agent_listen(struct agent *a, int argc, char **argv)
 	}
 	if (agent_commands_clean(a) != 0)
 		return AGENT_FAIL;
-	agent_log("listening for %s as %s into %s", a->url, a->pc, a->commands);
+	if (a->events && !(ev = agent_events_open(a)))
+		return AGENT_FAIL;
+	agent_log("listening for %s as %s into %s (%s)", a->url, a->pc, a->commands,
+		  ev ? "events" : "polling");
 	while (!agent_stopping) {
 		n = agent_listen_once(a, NULL);
-		if (n == -2)
-			return AGENT_FAIL;
+		if (n == -2) {
+			rc = AGENT_FAIL;
+			break;
+		}
 		if (n < 0) {
 			agent_sleep_ms(backoff);
 			backoff = backoff < 30000 ? backoff * 2 : backoff;
@@ -224,8 +240,10 @@ int agent_listen(struct agent *a, int argc, char **argv)
 		if (n > 0)
 			agent_log("settled %d command(s)", n);
 		else
-			agent_sleep_ms(a->poll_ms);
+			listen_idle(a, ev);
 	}
-	agent_log("stopped");
-	return AGENT_OK;
+	agent_events_close(ev);
+	if (rc == AGENT_OK)
+		agent_log("stopped");
+	return rc;
 }

@@ -72,7 +72,8 @@ static void usage(FILE *f)
 	      "                     alarm,ALARM,DEVICE,active|cleared,low|high|critical,TS[,MESSAGE]\n"
 	      "                     device,DEVICE,KIND,LOCATION[,UNIT]\n"
 	      "                   in batches of up to 1000 lines, each one transaction\n"
-	      "  listen           poll commands; write each as <id>.dat (atomically), then ack\n"
+	      "  listen           commands: wait for the facility's events, then poll; write\n"
+	      "                   each as <id>.dat (atomically), then ack\n"
 	      "  daily [--fail MESSAGE]\n"
 	      "                   claim today's daily sync, run it, report\n"
 	      "  update-check     ask for a newer release; verify it with the pinned key\n"
@@ -80,7 +81,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "options (over the [agent] section of --conf FILE):\n"
 	      "  --conf FILE          INI file: url, key_file or key, pc, commands,\n"
-	      "                       public_key, version, channel, poll_ms, tick_s\n"
+	      "                       public_key, version, channel, poll_ms, tick_s,\n"
+	      "                       events, slow_poll_s\n"
 	      "  --url URL            the facility server (…/api/sync is added)\n"
 	      "  --key-file FILE      the sync key (else key_file, key, $INFOSYS_SYNC_KEY)\n"
 	      "  --pc ID              this PC's id (Infosys-PC)\n"
@@ -88,7 +90,11 @@ static void usage(FILE *f)
 	      "  --public-key FILE    the pinned release.pub\n"
 	      "  --version V          this client's version (default 1.0.0)\n"
 	      "  --channel stable|beta\n"
-	      "  --poll-ms N          pause after an empty poll (default 1000)\n"
+	      "  --poll-ms N          pause after an empty poll (default 1000; listen\n"
+	      "                       only with --events off)\n"
+	      "  --events on|off      listen: subscribe to the facility's events (default on)\n"
+	      "  --slow-poll-s N      listen: poll anyway this often (default 300), and\n"
+	      "                       after every (re)connection of the subscription\n"
 	      "  --tick-s N           demo: seconds between readings (default 60)\n"
 	      "Exit status: 0 done, 1 error, 2 usage, 3 update refused.\n", f);
 }
@@ -128,6 +134,7 @@ static const char *sync_url(const char *base)
 struct opts {
 	const char *conf, *url, *key_file, *pc, *commands, *public_key;
 	const char *version, *channel, *poll_ms, *tick_s, *test_pause;
+	const char *events, *slow_poll_s;
 };
 
 /* Global options before the command; returns the command's index or -1. */
@@ -144,6 +151,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "--channel", offsetof(struct opts, channel) },
 		{ "--poll-ms", offsetof(struct opts, poll_ms) },
 		{ "--tick-s", offsetof(struct opts, tick_s) },
+		{ "--events", offsetof(struct opts, events) },
+		{ "--slow-poll-s", offsetof(struct opts, slow_poll_s) },
 		{ "--test-pause", offsetof(struct opts, test_pause) },
 	};
 	int i = 1;
@@ -189,6 +198,8 @@ static int configure(struct agent *a, const struct opts *o, struct conf **c)
 	a->channel = pick(o->channel, *c, "channel", "stable");
 	a->poll_ms = atol(pick(o->poll_ms, *c, "poll_ms", "1000"));
 	a->tick_s = atol(pick(o->tick_s, *c, "tick_s", "60"));
+	a->events = strcmp(pick(o->events, *c, "events", "on"), "off") != 0;
+	a->slow_poll_s = atol(pick(o->slow_poll_s, *c, "slow_poll_s", "300"));
 	a->test_pause = o->test_pause;
 	key_file = pick(o->key_file, *c, "key_file", NULL);
 	a->key = key_file ? read_key_file(key_file) :
@@ -201,6 +212,8 @@ static int configure(struct agent *a, const struct opts *o, struct conf **c)
 		a->poll_ms = 10;
 	if (a->tick_s < 1)
 		a->tick_s = 1;
+	if (a->slow_poll_s < 1)
+		a->slow_poll_s = 1;
 	return 0;
 }
 

@@ -36,6 +36,10 @@ int password_verify(const char *hash, const char *pw, size_t len);
  * the user does not exist so a login's timing does not tell. */
 void password_dummy_verify(const char *pw, size_t len);
 
+/* The PHC string password_dummy_verify checks against (static storage):
+ * made at the current parameters, which the tests compare. */
+const char *password_dummy_hash(void);
+
 /* 1 when hash is weaker than ours (less memory or fewer passes) or not an
  * argon2id PHC string, and should be replaced after the next successful
  * login. */

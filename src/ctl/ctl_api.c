@@ -67,6 +67,25 @@ static void print_verb(const struct verb *v)
 	printf("\n");
 }
 
+/* The event subscriptions: resources, not verbs (src/http/events.h). */
+static void print_events(void)
+{
+	printf("## Events (`GET`, Server-Sent Events)\n\n"
+	       "| resource | who | events |\n|----------|-----|--------|\n"
+	       "| `/api/sync/events` | a facility PC: `Authorization: Bearer` "
+	       "sync key and `Infosys-PC` | `{\"commands\":\"waiting\"}` when "
+	       "the portal queued commands for the facility; then `COMMAND.POLL` |\n"
+	       "| `/api/portal/events` | user, admin (session; never keeps it "
+	       "alive) | `{\"settled\":[{\"id\",\"status\"}]}` when a PC "
+	       "settled commands of the facility |\n\n"
+	       "Never a command's content. The program checks the credentials "
+	       "once per subscription; nginx (nchan) then holds it. A refusal "
+	       "is the usual JSON error (`AUTH_REQUIRED`, `SESSION_EXPIRED`; "
+	       "`METHOD` with `Allow: GET` for another method). A subscriber "
+	       "also polls after every (re)connection: events are not kept for "
+	       "the absent.\n\n");
+}
+
 static void print_errors(void)
 {
 	printf("## Errors\n\n| HTTP | code |\n|------|------|\n");
@@ -89,6 +108,7 @@ int ctl_api_reference(int argc, char **argv)
 			if (verb_table[i].program == sections[s].program)
 				print_verb(&verb_table[i]);
 	}
+	print_events();
 	print_errors();
 	return 0;
 }

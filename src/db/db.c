@@ -789,3 +789,19 @@ int db_end(struct db *db, int failed, struct err *err)
 	db_rollback(db);
 	return -1;
 }
+
+char *db_sql_repeat(const char *head, const char *first, const char *join,
+		    const char *more, const char *tail, size_t rows)
+{
+	size_t cap = strlen(head) + strlen(first) + strlen(join) + strlen(tail) +
+		     rows * (strlen(more) + 2) + 1;
+	char *s = malloc(cap), *p = s;
+
+	if (!s)
+		return NULL;
+	p += sprintf(p, "%s%s", head, first);
+	for (size_t i = 1; i < rows; i++)
+		p += sprintf(p, "%s%s", i == 1 ? join : ", ", more);
+	sprintf(p, "%s", tail);
+	return s;
+}

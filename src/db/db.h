@@ -83,6 +83,15 @@ void db_reset(struct db *db);
  * duplicate key), 0 when none. */
 unsigned db_errno(const struct db *db);
 
+/* The text of a statement over a list of rows ("VALUES (?, ?), (?, ?)",
+ * "IN (?, ?, ?)"): head, first, then rows - 1 times more (after join the
+ * first time, after ", " the others), then tail. Only for constant
+ * parts, never request text; malloc'd (NULL when out of memory). A
+ * caller keeps it for the worker's life: statements are cached by the
+ * text's address. */
+char *db_sql_repeat(const char *head, const char *first, const char *join,
+		    const char *more, const char *tail, size_t rows);
+
 /* Runs a multi-statement SQL script as is (migrations only; never with
  * request data). */
 int db_run_script(struct db *db, const char *sql, size_t len, struct err *err);

@@ -45,6 +45,7 @@ static int enqueue(struct ctx *ctx, enum pccmd which, const char *const vals[],
 		return -1;
 	json_object_set_new(data, "command", json_integer(*id));
 	json_object_set_new(data, "line", json_string(line));
+	ctx->commands_queued = 1;	/* the PCs hear of it (events.h) */
 	return 0;
 }
 

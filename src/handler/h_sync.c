@@ -240,6 +240,13 @@ HANDLER(h_command_ack)
 	json_object_set_new(data, "id", json_integer(id));
 	json_object_set_new(data, "status", json_string(status));
 	json_object_set_new(data, "settled", json_boolean(settled));
+	/* The portal hears of it (events.h); a repeated ack says nothing new. */
+	if (settled) {
+		if (!ctx->settled)
+			ctx->settled = json_array();
+		json_array_append_new(ctx->settled, json_pack("{sIss}", "id",
+				      (json_int_t)id, "status", status));
+	}
 	return 0;
 }
 

@@ -37,6 +37,8 @@ HANDLER(h_audit_logins);
 /* §5 portal: h_portal.c (reads), h_commands.c (queued commands),
  * h_audit.c (audit views) */
 HANDLER(h_dashboard);
+/* h_series.c */
+HANDLER(h_dashboard_series);
 HANDLER(h_device_list);
 HANDLER(h_readings);
 HANDLER(h_queue_list);
@@ -61,6 +63,9 @@ HANDLER(h_alert_rule_set);
 HANDLER(h_ping);
 HANDLER(h_device_upsert);
 HANDLER(h_reading_push);
+/* h_sync_bulk.c: a run of READING.PUSH lines at once (verb_bulk) */
+int hb_reading_push(struct ctx *ctx, const struct call *calls, size_t n,
+		    json_t *results, struct err *err);
 HANDLER(h_queue_push);
 HANDLER(h_alarm_push);
 HANDLER(h_command_poll);

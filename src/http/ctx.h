@@ -5,6 +5,7 @@
 #define INFOSYS_CTX_H
 
 #include <time.h>
+#include <jansson.h>
 #include "arena.h"
 #include "conf.h"
 #include "db.h"
@@ -40,6 +41,11 @@ struct ctx {
 	/* Set by a handler whose success changed nothing and decided nothing
 	 * (an empty poll): a one-line request so marked is not logged. */
 	int quiet;
+	/* Events to publish once the request succeeded (events.h): commands
+	 * were queued for the facility's PCs; commands settled, as
+	 * [{"id","status"}] (new reference, or NULL; the transport frees it). */
+	int commands_queued;
+	json_t *settled;
 };
 
 #endif

@@ -77,16 +77,36 @@ static int batch_authorize(struct ctx *ctx, const struct batch *b,
 	return 0;
 }
 
+/* How many calls from i on run together: a run of one verb with a bulk
+ * form, or just the one. */
+static size_t batch_run(const struct batch *b, size_t i)
+{
+	size_t n = 1;
+
+	if (b->calls[i].verb->bulk)
+		while (i + n < b->n && b->calls[i + n].verb == b->calls[i].verb)
+			n++;
+	return n;
+}
+
 /* Runs every call once; results gets one answer object per line. */
 static int batch_execute(struct ctx *ctx, const struct batch *b,
 			 json_t *results, struct err *err)
 {
 	if (b->n > 1 && db_begin(ctx->db, err) != 0)
 		return -1;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0, run; i < b->n; i += run) {
 		const struct call *c = &b->calls[i];
-		json_t *data = json_object();
+		json_t *data;
 
+		if ((run = batch_run(b, i)) > 1) {
+			if (c->verb->bulk(ctx, c, run, results, err) != 0) {
+				db_rollback(ctx->db);
+				return -1;
+			}
+			continue;
+		}
+		data = json_object();
 		if (c->verb->handler(ctx, c, data, err) != 0) {
 			json_decref(data);
 			if (b->n > 1) {

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 #include "alert.h"
+#include "events.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -18,6 +19,7 @@ struct worker {
 	struct conf *conf;
 	struct db *db;
 	struct arena *arena;
+	struct events *events;
 	char *body;		/* body_limit + 1 bytes, reused */
 	size_t body_limit;
 };
@@ -149,7 +151,7 @@ static const char *reason_phrase(int status)
 }
 
 static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
-			const json_t *reply)
+			const json_t *reply, const char *allow)
 {
 	char *text = reply_dump(reply);
 
@@ -160,7 +162,7 @@ static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 		     "X-Content-Type-Options: nosniff\r\n", status,
 		     reason_phrase(status));
 	if (status == 405)
-		FCGX_PutS("Allow: POST\r\n", req->out);
+		FCGX_FPrintF(req->out, "Allow: %s\r\n", allow);
 	if (ctx->set_cookie)
 		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n", ctx->set_cookie);
 	if (ctx->retry_after > 0)
@@ -184,6 +186,46 @@ static int check_transport(struct worker *w, FCGX_Request *req, long *len,
 	return *len < 0 ? -1 : 0;
 }
 
+/* The program's events resource (events.h), the one GET it answers. */
+static int is_events(const struct worker *w, FCGX_Request *req)
+{
+	const char *path = events_path(w->program);
+	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+
+	return path && uri && strcmp(uri, path) == 0;
+}
+
+/* A subscription: authorised here, then held by nginx on the facility's
+ * channel (X-Accel-Redirect); refusals are answered like any request. */
+static void serve_events(FCGX_Request *req, struct ctx *ctx,
+			 struct pipeline_result *r)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	char redirect[64];
+	struct err err;
+
+	r->verb = "EVENTS";
+	if (!method || strcmp(method, "GET") != 0)
+		err_set(&err, E_METHOD, "only GET is allowed here");
+	else if (events_authorize(ctx, redirect, sizeof(redirect), &err) == 0) {
+		r->status = 200;
+		FCGX_FPrintF(req->out, "Status: 200 OK\r\n"
+			     "X-Accel-Redirect: %s\r\n\r\n", redirect);
+		return;
+	}
+	if (err.code == E_INTERNAL || err.code == E_UNAVAILABLE) {
+		/* The inside stays in the log, as for any request. */
+		fprintf(stderr, "request %s: %s: %s\n", ctx->request_id,
+			err_name(err.code), err.msg);
+		snprintf(err.msg, sizeof(err.msg), "the service is unavailable; "
+			 "try again later (reference %s)", ctx->request_id);
+	}
+	r->code = err.code;
+	r->status = err_http_status(err.code);
+	r->reply = reply_error(NULL, &err);
+	write_reply(req, ctx, r->status, r->reply, "GET");
+}
+
 static void serve_one(struct worker *w, FCGX_Request *req)
 {
 	struct ctx ctx = { 0 };
@@ -200,6 +242,13 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	ctx.now = time(NULL);
 	fill_transport(&ctx, req->envp);
 
+	if (is_events(w, req)) {
+		serve_events(req, &ctx, &r);
+		db_reset(w->db);
+		FCGX_Finish_r(req);
+		reqlog_write(&ctx, &r, elapsed_us(&t0));
+		goto done;
+	}
 	if (check_transport(w, req, &len, &err) != 0) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
@@ -215,13 +264,17 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 				"a deadlock or certification conflict\n",
 				ctx.request_id, r.verb ? r.verb : "-", r.retries);
 	}
-	write_reply(req, &ctx, r.status, r.reply);
-	/* The client has its answer; logging does not delay it. */
+	write_reply(req, &ctx, r.status, r.reply, "POST");
+	/* The client has its answer; publishing and logging do not delay it. */
 	FCGX_Finish_r(req);
 	alert_attribute_refusal(&ctx, r.code);
+	if (r.code == E_OK)
+		events_publish(w->events, &ctx);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
 	alert_after_request(&ctx, r.status, r.code);
+done:
+	json_decref(ctx.settled);
 	json_decref(r.reply);
 	json_decref(r.params);
 	arena_reset(w->arena);
@@ -246,7 +299,8 @@ int server_main(enum program program)
 	w.body = malloc(w.body_limit + 1);
 	w.db = db_new(w.conf, 0);
 	w.arena = arena_new();
-	if (!w.body || !w.db || !w.arena || FCGX_Init() != 0 ||
+	w.events = events_new(w.conf);
+	if (!w.body || !w.db || !w.arena || !w.events || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&req, 0, 0) != 0) {
 		fprintf(stderr, "worker startup failed\n");
 		return 1;
@@ -255,6 +309,7 @@ int server_main(enum program program)
 		serve_one(&w, &req);
 	FCGX_Free(&req, 1);
 	arena_destroy(w.arena);
+	events_free(w.events);
 	db_free(w.db);
 	free(w.body);
 	conf_free(w.conf);

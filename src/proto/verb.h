@@ -78,6 +78,12 @@ struct ctx;
 typedef int (*verb_handler)(struct ctx *ctx, const struct call *call,
 			    json_t *data, struct err *err);
 
+/* A verb's optional way of running n consecutive lines of a batch at once
+ * (calls[0..n), n > 1), inside the batch's transaction: it appends one
+ * answer per line to results, or fails naming the line in err->line. */
+typedef int (*verb_bulk)(struct ctx *ctx, const struct call *calls, size_t n,
+			 json_t *results, struct err *err);
+
 /* Verb flags. */
 /* On a one-line request the handler proves the caller itself, in its first
  * statement (the hot COMMAND.POLL fuses the key check with its look-up);
@@ -97,6 +103,7 @@ struct verb {
 	verb_handler handler;
 	const char *summary;
 	unsigned flags;		/* VF_* */
+	verb_bulk bulk;		/* NULL: line by line */
 };
 
 extern const struct verb verb_table[];

@@ -88,6 +88,11 @@ static const struct argspec readings_args[] = {
 	{ "to", AT_TS, 0, 0, 0, NULL, "only readings at or before this time" },
 	{ "limit", AT_INT, 0, 1, 5000, NULL, "at most this many (default 1000)" },
 };
+static const struct argspec dashboard_series_args[] = {
+	{ "hours", AT_INT, 0, 1, 168, NULL, "the window, ending now (default 24)" },
+	{ "points", AT_INT, 0, 12, 720, NULL,
+	  "buckets per device (default 144: ten minutes over 24 hours)" },
+};
 static const struct argspec alarm_list_args[] = {
 	{ "status", AT_ENUM, 0, 0, 0, alarm_list_states,
 	  "active (default) or all" },
@@ -316,6 +321,14 @@ const struct verb verb_table[] = {
 	  "Everything the dashboard shows at once: `queues`, active `alarms`,"
 	  " `devices` with their latest reading, and the open (pending or"
 	  " delivered) `commands`, each as in the verbs below." },
+	{ "DASHBOARD.SERIES", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(dashboard_series_args), h_dashboard_series,
+	  "Every device's readings of the last `hours`, down-sampled by the"
+	  " database for charts: `from`, `to`, `bucket_s`, and `series` (one per"
+	  " device: `device`, `unit`, `readings` (how many in the window) and"
+	  " `points`, newest first, one per bucket that has readings: `ts` (the"
+	  " bucket's start), `min`, `max`, `n`). One request for the whole"
+	  " dashboard, whatever the number of devices." },
 	{ "DEVICE.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_device_list,
 	  "`devices`, newest first: `device`, `kind`, `location`, `unit`,"
 	  " `range` (`min`, `max` of the kind's acceptable range, or null) and"
@@ -436,7 +449,9 @@ const struct verb verb_table[] = {
 	{ "READING.PUSH", PROG_SYNC, ROLE_PC, ARGS(reading_push_args),
 	  h_reading_push,
 	  "Stores one reading; the same device and ts again is a no-op."
-	  " data: `stored` (false for such a retry). NOT_FOUND for an unknown device." },
+	  " data: `stored` (false for such a retry). NOT_FOUND for an unknown device."
+	  " Consecutive lines of a batch are stored together, a few statements"
+	  " for hundreds of lines.", 0, hb_reading_push },
 	{ "QUEUE.PUSH", PROG_SYNC, ROLE_PC, ARGS(queue_push_args), h_queue_push,
 	  "A queue's state at ts (kept in its history; the newest is current)."
 	  " data: `queue`." },

@@ -37,7 +37,10 @@ class Agent:
             f"key_file = {keyfile}\n"
             "pc = PC-AGENT\n"
             f"commands = {self.commands}\n"
-            "poll_ms = 100\n")
+            "poll_ms = 100\n"
+            # A lapsed lease sends no event: the slow poll finds it again,
+            # as quickly as the test stack's 2-second leases.
+            "slow_poll_s = 1\n")
 
     def argv(self, *args):
         return [str(self.stack.bin / "infosys-agent"), "--conf", str(self.conf)] + \

@@ -36,6 +36,7 @@ def workdir():
     (d / "www").mkdir()
     (d / "www" / "index.html").write_text("<!doctype html><title>t</title>\n")
     (d / "temp").mkdir()
+    (d / "run").mkdir()  # the sockets, nginx's own events.sock among them
     yield d
     shutil.rmtree(d, ignore_errors=True)
 
@@ -169,7 +170,6 @@ def test_local_config_refusals_are_protocol_json(workdir):
     """No FastCGI behind it: 502 must come out as 503 UNAVAILABLE; a strict
     auth rate makes nginx's own 429 come out as THROTTLED."""
     port = free_port()
-    (workdir / "run").mkdir()
     values = {"USER": "nobody nogroup", "PID": workdir / "nginx.pid",
               "LOG_DIR": workdir, "TEMP_DIR": workdir / "temp",
               "AUTH_RATE": "1r/m", "AUTH_BURST": "1",

@@ -4,7 +4,7 @@ import { auth, setHooks } from './proto.js';
 import { $, $$, say, values } from './dom.js';
 import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
 import { dashboardShow, dashboardHide } from './dashboard.js';
-import { commandsShow, commandsInit } from './commands.js';
+import { commandsShow, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
 
@@ -58,6 +58,7 @@ async function signedOut(why) {
   session = null;
   idleStop();
   dashboardHide();
+  commandsStop();
   $('#who').hidden = true;
   $('#nav').hidden = true;
   if (why === 'idle' || why === 'SESSION_EXPIRED') {

@@ -13,8 +13,9 @@ function scale(lo, hi, a, b) {
   return (v) => a + (hi === lo ? 0.5 : (v - lo) / (hi - lo)) * (b - a);
 }
 
-// readings: [{ts, value}] newest first; range: {min, max} or null.
-export function tempChart(device, readings, range, unit, now = Date.now()) {
+// readings: [{ts, value}] newest first; range: {min, max} or null; count:
+// how many readings they stand for (when down-sampled), else their number.
+export function tempChart(device, readings, range, unit, now = Date.now(), count = null) {
   const start = now - 24 * 3600 * 1000;
   const pts = readings.map((r) => [Date.parse(r.ts), r.value])
     .filter(([t]) => t >= start).reverse();
@@ -27,7 +28,7 @@ export function tempChart(device, readings, range, unit, now = Date.now()) {
   const x = scale(start, now, L, W - R);
   const y = scale(lo, hi, H - B, T);
   const label = pts.length
-    ? `${device}: ${pts.length} readings in the last 24 hours, from ` +
+    ? `${device}: ${count ?? pts.length} readings in the last 24 hours, from ` +
       `${Math.min(...pts.map((p) => p[1])).toFixed(1)} to ` +
       `${Math.max(...pts.map((p) => p[1])).toFixed(1)} °${unit}` +
       (range ? `; acceptable ${range.min} to ${range.max} °${unit}` : '')

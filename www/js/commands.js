@@ -31,11 +31,47 @@ async function queue(verb, args, done) {
       ? 'Not sent: the text looks like it contains a patient identifier. Remove it and try again.'
       : r.error.message, 'error');
   }
+  mine.add(r.data.command);
   say($('#cmd-msg'), `${done} (command ${r.data.command}).`, 'ok');
   listCommands();
 }
 
+// The facility's "commands settled" events (Server-Sent Events from the
+// server, never a command's content): the page hears that a PC finished a
+// command when it happens, rather than asking again on a timer.
+let events = null;
+const mine = new Set();
+
+function onSettled(ev) {
+  let msg;
+  try { msg = JSON.parse(ev.data); } catch { return; }
+  const done = (msg.settled || []).filter((s) => mine.has(s.id));
+  for (const s of done) {
+    mine.delete(s.id);
+    say($('#cmd-msg'), s.status === 'done' ? `The PC has carried out command ${s.id}.`
+      : `The PC could not carry out command ${s.id}.`, s.status === 'done' ? 'ok' : 'error');
+  }
+  if (!$('#view-commands').hidden) listCommands(true);
+}
+
+function listenSettled() {
+  if (events || typeof EventSource === 'undefined') return;
+  events = new EventSource('/api/portal/events');
+  events.addEventListener('message', onSettled);
+  // Refused (signed out): the browser stops retrying; a later visit reopens.
+  events.addEventListener('error', () => {
+    if (events && events.readyState === EventSource.CLOSED) events = null;
+  });
+}
+
+export function commandsStop() {
+  if (events) events.close();
+  events = null;
+  mine.clear();
+}
+
 export function commandsShow() {
+  listenSettled();
   listCommands();
 }
 
