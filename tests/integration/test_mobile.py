@@ -66,3 +66,15 @@ def test_capacitor_config_sets_the_marker_the_page_reads():
         assert re.fullmatch(r"\d+\.\d+\.\d+", deps[name]), name
     # The plugin names the page calls through window.Capacitor.Plugins.
     assert "plugins.SecureStoragePlugin" in wrapper and "plugins.App" in wrapper
+
+
+def test_pages_fit_a_phone_screen_and_need_no_hover():
+    html = (REPO / "www" / "index.html").read_text()
+    assert "viewport-fit=cover" in html
+    css = "\n".join(f.read_text() for f in (REPO / "www" / "css").glob("*.css"))
+    for side in ("top", "right", "bottom", "left"):
+        assert f"env(safe-area-inset-{side})" in css, side
+    # A :hover rule only inside @media (hover: hover): on a touch screen
+    # nothing may depend on hovering.
+    outside = re.sub(r"@media \(hover: hover\) \{[^{}]*\{[^{}]*\}\s*\}", "", css)
+    assert ":hover" not in outside

@@ -38,13 +38,12 @@ export function setHooks(h) { Object.assign(hooks, h); }
 
 // Sends one command; resolves to {ok, status, data, error}. A background
 // call carries Infosys-Background: 1 so that it never keeps an abandoned
-// session alive.
-// When the pages are bundled in an app (wrapper.js) the session is the
-// bearer token the sign-in answered, never a cookie.
+// session alive. Pages bundled in an app (wrapper.js) send the bearer
+// token the sign-in answered, never a cookie.
 export async function send(endpoint, verb, args = {}, opts = {}) {
   const headers = { 'Content-Type': 'application/x-infosys-command' };
   if (opts.background) headers['Infosys-Background'] = '1';
-  if (wrapper.bundled && wrapper.token()) headers.Authorization = 'Bearer ' + wrapper.token();
+  if (wrapper.token()) headers.Authorization = 'Bearer ' + wrapper.token();
   let res, body;
   try {
     res = await fetch(wrapper.apiUrl(endpoint), {

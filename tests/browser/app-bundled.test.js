@@ -1,45 +1,15 @@
-// The mobile wrappers, with Chromium standing in for the web view
-// (docs/protocol.md "App channel", mobile/README.md):
-// (b) www/ as a wrapper bundles it (mobile/copy-www.sh), served by the
-//     test stack's nginx on http://app.localhost:PORT, an origin on the
-//     stack's [app] origins: the server address setting, sign-in with a
-//     bearer token and no cookie, the dashboard, a command, the login
-//     history saying "app", idle sign-out; and the same pages on
-//     http://other.localhost:PORT, not allowed, failing with a message a
-//     person understands;
-// (a) the wrapper loading the portal's own URL with its launch marker
-//     (?app=1): the cookie as in a browser, the sign-in logged as "app".
+// The mobile wrapper that bundles www/ (way b of docs/protocol.md's app
+// channel), with Chromium standing in for the web view: the pages as
+// mobile/copy-www.sh bundles them, served by the test stack's nginx on
+// http://app.localhost:PORT, an origin on the stack's [app] origins: the
+// server address setting, sign-in by bearer token with no cookie, the
+// dashboard, a command, the login history saying "app", idle sign-out;
+// and the same pages on http://other.localhost:PORT, not allowed, failing
+// with a message a person understands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, axe, browser, facility, shot, sql } from './lib.js';
-
-const PORT = new URL(BASE).port;
-const APP = `http://app.localhost:${PORT}`;
-const OTHER = `http://other.localhost:${PORT}`;
-
-async function appSignIn(page, origin, f, user) {
-  await page.goto(origin + '/');
-  await page.getByLabel('Server address').fill(BASE);
-  await page.getByLabel('Facility code', { exact: true }).first().fill(f.code);
-  await page.getByLabel('User name', { exact: true }).first().fill(user);
-  await page.getByLabel('Password', { exact: true }).fill(f.passwords[user]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-// Nothing of the session may sit where other scripts or a backup could
-// read it: no cookie for the API, no token in either web storage.
-async function noStoredSession(page) {
-  const cookies = await page.context().cookies([BASE, APP]);
-  assert.deepEqual(cookies.filter((c) => c.name === '__Host-sid'), []);
-  const stored = await page.evaluate(() => ({ ...localStorage, ...sessionStorage }));
-  assert.deepEqual(Object.keys(stored), ['infosys-server']);
-  assert.equal(stored['infosys-server'], BASE);
-}
-
-function lastLogin(f, user) {
-  return sql(`SELECT channel, result FROM login_log WHERE facility_id = ${f.id}` +
-             ` AND user_name = '${user}' ORDER BY id DESC LIMIT 1`);
-}
+import { axe, browser, facility, shot, sql } from './lib.js';
+import { APP, OTHER, appSignIn, lastLogin, noStoredSession } from './applib.js';
 
 test('bundled app: server address, sign-in by token, dashboard, a command, login history says app', async () => {
   const f = facility();
@@ -118,27 +88,5 @@ test('bundled pages on an origin that is not allowed: a plain message, nothing r
     assert.deepEqual(sql(`SELECT COUNT(*) FROM login_log WHERE facility_id = ${f.id}`), [['0']]);
     // Chromium reports the refused preflight on the console; nothing else.
     assert.deepEqual(b.errors.filter((e) => !/CORS|preflight|Access-Control/.test(e)), []);
-  } finally { await b.close(); }
-});
-
-test('wrapper loading the portal itself (?app=1): the cookie as in a browser, sign-in logged as app', async () => {
-  const f = facility();
-  const b = await browser('phone');
-  try {
-    const { page } = b;
-    await page.goto(BASE + '/?app=1');
-    assert.equal(await page.getByLabel('Server address').isHidden(), true);
-    await page.getByLabel('Facility code', { exact: true }).first().fill(f.code);
-    await page.getByLabel('User name', { exact: true }).first().fill('staff');
-    await page.getByLabel('Password', { exact: true }).fill(f.passwords.staff);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    const cookies = await page.context().cookies([BASE]);
-    assert.equal(cookies.filter((c) => c.name === '__Host-sid').length, 1);
-    assert.deepEqual(lastLogin(f, 'staff'), [['app', 'success']]);
-    // The marker lasts for the tab: a reload is still the app.
-    await page.reload();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
