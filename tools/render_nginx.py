@@ -7,8 +7,12 @@ template's own header says how its lines are marked.
 
     render_nginx.py --example            print nginx.conf.example
     render_nginx.py --check              exit 1 if nginx.conf.example is stale
+
+The app channel's allowed origins come from "[app] origins =" of an
+infosys.conf (the example's from deploy/infosys.conf.example).
 """
 import argparse
+import configparser
 import re
 import sys
 from pathlib import Path
@@ -36,7 +40,34 @@ PROD_DEFAULTS = {
     "SOCK_DIR": "/run/infosys",
 }
 
+EXAMPLE_CONF = REPO / "deploy" / "infosys.conf.example"
+
 _VAR = re.compile(r"@([A-Z_]+)@")
+
+# scheme://host[:port], lower case as browsers send it: no path, no
+# wildcard, nothing nginx's config syntax could read another way.
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[a-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def conf_origins(conf_path):
+    """The [app] origins of an infosys.conf (space or comma separated)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False,
+                                       comment_prefixes=(";", "#"))
+    parser.read(conf_path)
+    text = parser.get("app", "origins", fallback="")
+    return [o for o in re.split(r"[\s,]+", text) if o]
+
+
+def origin_map(origins):
+    """The lines of the $infosys_app_origin map: one exact,
+    case-sensitive regex per allowed origin."""
+    lines = []
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ValueError(f"[app] origins: {origin!r} is not an origin "
+                             "(scheme://host[:port], lower case, no wildcard)")
+        lines.append(f'        "~^{re.escape(origin)}$" 1;')
+    return "\n".join(lines)
 
 
 def _select_lines(text, mode):
@@ -80,6 +111,9 @@ def render(mode, values, template=TEMPLATE):
     if missing:
         raise KeyError(f"template values missing: {sorted(missing)}")
     return text
+
+
+PROD_DEFAULTS["APP_ORIGIN_MAP"] = origin_map(conf_origins(EXAMPLE_CONF))
 
 
 def render_example():

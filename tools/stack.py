@@ -52,7 +52,7 @@ def layout(var):
     v = Path(var).resolve()
     return SimpleNamespace(
         var=v, db=v / "db", run=v / "run", log=v / "log", nginx=v / "nginx",
-        conf=v / "infosys.conf", key=v / "secret.key",
+        conf=v / "infosys.conf", key=v / "secret.key", app_www=v / "app-www",
         creds=v / "demo-credentials",
         creds_partial=v / "demo-credentials.partial",
         my_sock=v / "run" / "mariadb.sock", my_pid=v / "run" / "mariadb.pid",
@@ -202,14 +202,21 @@ def ensure_key(p):
         f.write(secrets.token_bytes(32))
 
 
-def conf_text(p, app_pw, migrate_pw, settings):
+def app_origins(port):
+    """Capacitor's defaults and the bundled pages' stand-in origin
+    (nginx's *.localhost server: other.localhost is left out on purpose)."""
+    return f"capacitor://localhost https://localhost http://app.localhost:{port}"
+
+
+def conf_text(p, app_pw, migrate_pw, settings, port):
     text = (f"[database]\nsocket = {p.my_sock}\nname = infosys\n"
             f"user = infosys_app\npassword = {app_pw}\n\n"
             f"[migrate]\nuser = infosys_migrate\npassword = {migrate_pw}\n"
             f"schema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
             f"[log]\ndir = {p.log}\n\n"
-            f"[events]\npublish_socket = {p.run / 'events.sock'}\n")
+            f"[events]\npublish_socket = {p.run / 'events.sock'}\n\n"
+            f"[app]\norigins = {app_origins(port)}\n")
     # Keys given with --set, in sections of their own after the others.
     sections = {}
     for section, key, value in settings:
@@ -219,7 +226,7 @@ def conf_text(p, app_pw, migrate_pw, settings):
     return text
 
 
-def ensure_database(p, settings=()):
+def ensure_database(p, port, settings=()):
     """Creates the database and both users once, with fresh passwords that
     only DIR/infosys.conf (mode 0600) keeps."""
     if p.conf.exists():
@@ -240,7 +247,7 @@ GRANT ALL ON infosys.* TO 'infosys_migrate'@'localhost' WITH GRANT OPTION;
 CREATE USER IF NOT EXISTS 'infosys_app'@'localhost';
 ALTER USER 'infosys_app'@'localhost' IDENTIFIED BY '{app_pw}';
 """)
-    write_private(p.conf, conf_text(p, app_pw, migrate_pw, settings))
+    write_private(p.conf, conf_text(p, app_pw, migrate_pw, settings, port))
     print(f"wrote {p.conf}")
 
 
@@ -444,7 +451,17 @@ def nginx_values(p, port, auth_rate, auth_burst):
         "AUTH_RATE": auth_rate, "AUTH_BURST": auth_burst,
         "LISTEN": f"127.0.0.1:{port}", "SERVER_NAME": "localhost",
         "WWW": REPO / "www", "SOCK_DIR": p.run,
+        "APP_WWW": p.app_www,
+        "APP_ORIGIN_MAP": render_nginx.origin_map(
+            render_nginx.conf_origins(p.conf)),
     }
+
+
+def build_app_bundle(p, port):
+    """www/ as a wrapper bundles it, for nginx's *.localhost server."""
+    subprocess.run([str(REPO / "mobile" / "copy-www.sh"), str(p.app_www),
+                    f"http://127.0.0.1:{port}"], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def start_nginx(p, port, auth_rate, auth_burst):
@@ -561,12 +578,13 @@ def up(args):
     check_traversable(REPO / "www")
     ensure_key(p)
     start_mariadb(p)
-    ensure_database(p, args.set)
+    ensure_database(p, args.port, args.set)
     migrate(p, bindir)
     if args.demo:
         ensure_demo(p, bindir)
     for prog, workers in args.workers.items():
         start_pool(p, bindir, prog, workers)
+    build_app_bundle(p, args.port)
     start_nginx(p, args.port, args.auth_rate, args.auth_burst)
     wait_ready(p, args.port)
     if args.demo:

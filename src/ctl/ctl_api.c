@@ -101,7 +101,7 @@ int ctl_api_reference(int argc, char **argv)
 	printf("# Infosys API reference\n\n"
 	       "Generated from the verb table (`src/proto/verbs.c`) by "
 	       "`make docs`; do not edit by hand. The wire syntax, sessions "
-	       "and sync rules are in PROTOCOL.md.\n\n");
+	       "and sync rules are in [protocol.md](protocol.md).\n\n");
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
 		printf("## %s\n\n", sections[s].title);
 		for (size_t i = 0; i < verb_count; i++)

@@ -73,7 +73,8 @@ int session_open(struct ctx *ctx, long long user_id, long long facility_id,
 		return -1;
 	ctx->session_id = (long long)id;
 	ctx->set_cookie = session_cookie(ctx->arena, token);
-	if (!ctx->set_cookie)
+	ctx->new_session_token = arena_strdup(ctx->arena, token);
+	if (!ctx->set_cookie || !ctx->new_session_token)
 		return err_set(err, E_INTERNAL, "out of memory");
 	return 0;
 }

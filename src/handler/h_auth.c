@@ -183,7 +183,9 @@ HANDLER(h_login)
 	const char *typed = call_arg(call, "user")->s;
 	const struct argval *pw = call_arg(call, "password");
 	const struct argval *ch = call_arg(call, "channel");
-	const char *channel = ch->present && ch->n == 1 ? "app" : "web";
+	/* A request from an app origin is the app whatever it says. */
+	const char *channel = (ch->present && ch->n == 1) || ctx->app_origin ?
+			      "app" : "web";
 	struct login_user u = { 0 };
 	struct policy pol;
 	int found, locked = 0;

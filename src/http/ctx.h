@@ -21,8 +21,10 @@ struct ctx {
 	/* transport facts */
 	const char *remote_addr;
 	const char *user_agent;
-	const char *session_token;	/* the __Host-sid cookie, or NULL */
-	const char *sync_key;		/* Authorization: Bearer, or NULL */
+	/* the __Host-sid cookie, or on the app channel the bearer token */
+	const char *session_token;
+	const char *sync_key;		/* /api/sync's Authorization: Bearer */
+	const char *app_origin;		/* an allow-listed app origin, or NULL */
 	const char *pc_id;		/* Infosys-PC, or NULL */
 	int background;			/* Infosys-Background: 1 */
 	char request_id[17];
@@ -37,6 +39,9 @@ struct ctx {
 
 	/* what the transport should do */
 	const char *set_cookie;		/* a Set-Cookie header value */
+	/* A session opened by this request: the token the cookie carries,
+	 * answered as data.token instead on the app channel. */
+	const char *new_session_token;
 	int retry_after;		/* seconds; 0: none */
 	/* Set by a handler whose success changed nothing and decided nothing
 	 * (an empty poll): a one-line request so marked is not logged. */

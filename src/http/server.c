@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 #include "alert.h"
+#include "appchannel.h"
 #include "events.h"
 #include "pipeline.h"
 #include "reply.h"
@@ -100,14 +101,33 @@ static void fill_transport(struct ctx *ctx, FCGX_ParamArray env)
 
 	ctx->remote_addr = param(ctx, "REMOTE_ADDR", env);
 	ctx->user_agent = param(ctx, "HTTP_USER_AGENT", env);
-	ctx->session_token = cookie_value(ctx->arena,
-					  FCGX_GetParam("HTTP_COOKIE", env),
-					  "__Host-sid");
 	ctx->sync_key = bearer_token(param(ctx, "HTTP_AUTHORIZATION", env));
 	ctx->pc_id = param(ctx, "HTTP_INFOSYS_PC", env);
 	ctx->background = bg && strcmp(bg, "1") == 0;
 	randombytes_buf(id, sizeof(id));
 	sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), id, sizeof(id));
+}
+
+/* The session credential of /api/auth and /api/portal: the cookie in a
+ * browser, the bearer token from an allow-listed app origin (appchannel.h).
+ * /api/sync's bearer is the facility key and stays in ctx->sync_key. */
+static int pick_credentials(struct ctx *ctx, FCGX_ParamArray env,
+			    struct err *err)
+{
+	const char *origin = FCGX_GetParam("HTTP_ORIGIN", env);
+	const char *cookie = cookie_value(ctx->arena,
+					  FCGX_GetParam("HTTP_COOKIE", env),
+					  "__Host-sid");
+
+	if (ctx->program == PROG_SYNC)
+		return 0;
+	if (appchannel_origin_allowed(ctx->conf, origin))
+		ctx->app_origin = arena_strdup(ctx->arena, origin);
+	if (appchannel_session_token(ctx->app_origin != NULL, cookie,
+				     ctx->sync_key, &ctx->session_token, err) != 0)
+		return -1;
+	ctx->sync_key = NULL;
+	return 0;
 }
 
 /* Reads the body into w->body. Returns its length, or -1 with err set. */
@@ -249,7 +269,8 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
 		goto done;
 	}
-	if (check_transport(w, req, &len, &err) != 0) {
+	if (check_transport(w, req, &len, &err) != 0 ||
+	    pick_credentials(&ctx, req->envp, &err) != 0) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
 		r.reply = reply_error(NULL, &err);
@@ -263,6 +284,12 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 			fprintf(stderr, "request %s: %s rerun %d time(s) after "
 				"a deadlock or certification conflict\n",
 				ctx.request_id, r.verb ? r.verb : "-", r.retries);
+	}
+	/* The app channel has no cookie: a new session's token travels in
+	 * the answer, and a cleared session is the app's to forget. */
+	if (ctx.app_origin) {
+		appchannel_reply_token(r.reply, ctx.new_session_token);
+		ctx.set_cookie = NULL;
 	}
 	write_reply(req, &ctx, r.status, r.reply, "POST");
 	/* The client has its answer; publishing and logging do not delay it. */

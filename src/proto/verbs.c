@@ -22,7 +22,8 @@ static const struct argspec login_args[] = {
 	{ "otp", AT_SECRET, 0, 0, 0, NULL,
 	  "the current TOTP code, for an admin enrolled in MFA" },
 	{ "channel", AT_ENUM, 0, 0, 0, login_channels,
-	  "web (default) or app (the mobile wrappers)" },
+	  "web (default) or app (the mobile wrappers; always app from an app"
+	  " origin)" },
 };
 static const struct argspec mfa_confirm_args[] = {
 	{ "otp", AT_SECRET, 1, 0, 0, NULL,
@@ -244,7 +245,9 @@ static const struct argspec update_check_args[] = {
 const struct verb verb_table[] = {
 	/* §4 authentication and sessions (/api/auth) */
 	{ "LOGIN", PROG_AUTH, ROLE_ANON, ARGS(login_args), h_login,
-	  "Signs in and sets the session cookie (a new token every time); data:"
+	  "Signs in and sets the session cookie (a new token every time); from"
+	  " an allow-listed app origin it answers the token as `token` instead"
+	  " (docs/protocol.md, app channel). data:"
 	  " `user`, `role`, `facility`, `idle_timeout_s`, `must_change_password`,"
 	  " `mfa_enrolled`. Every failure is `AUTH_FAILED`; an enrolled admin"
 	  " without `otp` gets `MFA_REQUIRED`; 10 consecutive failures lock the"

@@ -174,7 +174,8 @@ def test_local_config_refusals_are_protocol_json(workdir):
               "LOG_DIR": workdir, "TEMP_DIR": workdir / "temp",
               "AUTH_RATE": "1r/m", "AUTH_BURST": "1",
               "LISTEN": f"127.0.0.1:{port}", "SERVER_NAME": "localhost",
-              "WWW": workdir / "www", "SOCK_DIR": workdir / "run"}
+              "WWW": workdir / "www", "SOCK_DIR": workdir / "run",
+              "APP_WWW": workdir / "www", "APP_ORIGIN_MAP": ""}
     nginx = Nginx(workdir, render_nginx.render("local", values))
     nginx.start()
     try:

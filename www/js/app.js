@@ -7,6 +7,7 @@ import { dashboardShow, dashboardHide } from './dashboard.js';
 import { commandsShow, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
+import * as wrapper from './wrapper.js';
 
 const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin'];
 const ERR = {
@@ -90,12 +91,22 @@ async function onSignin(ev) {
   if (!f.facility || !f.user || !f.password) {
     return say(msg, 'Enter the facility code, your user name and your password.', 'error');
   }
+  if (wrapper.bundled) {
+    const origin = wrapper.serverParse(f.server);
+    if (!origin) {
+      $('#si-server').focus();
+      return say(msg, 'Enter the server address your facility gave you, starting with https://', 'error');
+    }
+    wrapper.serverSet(origin);
+  }
   say(msg, 'Signing in…');
   const otpShown = !$('#si-otp-field').hidden;
   const r = await auth('LOGIN', { facility: f.facility, user: f.user,
-    password: f.password, otp: otpShown ? f.otp : '' }, { quietAuth: true });
+    password: f.password, otp: otpShown ? f.otp : '', channel: wrapper.inApp ? 'app' : '' },
+  { quietAuth: true });
   if (r.ok) {
     ev.target.reset();
+    $('#si-server').value = wrapper.server();
     $('#si-otp-field').hidden = true;
     say(msg, '');
     say($('#signin-notice'), '');
@@ -165,6 +176,21 @@ async function onRecover(ev, verb, msgSel) {
   }
 }
 
+// Android's back button: close what is open, else the previous view;
+// false when there is nothing to go back to.
+function back() {
+  const open = $$('details[open]').filter((d) => d.offsetParent !== null);
+  if (open.length) {
+    open.forEach((d) => { d.open = false; });
+    return true;
+  }
+  if (session && location.hash && location.hash !== '#dashboard') {
+    history.back();
+    return true;
+  }
+  return false;
+}
+
 function init() {
   setHooks({
     activity: () => idleTouch(),
@@ -181,7 +207,15 @@ function init() {
   commandsInit();
   adminInit();
   enrollInit(() => { session.mfa_enroll_required = false; loadSession({ idle_timeout_s: session.idle_timeout_s }); });
-  loadSession().then((ok) => { if (!ok) show('signin'); });
+  wrapper.backButton(back);
+  if (wrapper.bundled) {
+    $('#si-server-field').hidden = false;
+    $('#si-server').value = wrapper.server();
+  }
+  // Bundled with no token kept there is no session to ask about.
+  wrapper.tokenRestore()
+    .then(() => (wrapper.bundled && !wrapper.token() ? false : loadSession()))
+    .then((ok) => { if (!ok) show('signin'); });
 }
 
 init();

@@ -1,5 +1,6 @@
 // proto — the wire protocol as the portal speaks it (PROTOCOL.md §1–§3):
 // one command line per POST, values quoted by quote() and nothing else.
+import * as wrapper from './wrapper.js';
 
 const BARE = /^[A-Za-z0-9\-_.:@+\/,$=]+$/;
 
@@ -37,24 +38,36 @@ export function setHooks(h) { Object.assign(hooks, h); }
 
 // Sends one command; resolves to {ok, status, data, error}. A background
 // call carries Infosys-Background: 1 so that it never keeps an abandoned
-// session alive.
+// session alive. Pages bundled in an app (wrapper.js) send the bearer
+// token the sign-in answered, never a cookie.
 export async function send(endpoint, verb, args = {}, opts = {}) {
   const headers = { 'Content-Type': 'application/x-infosys-command' };
   if (opts.background) headers['Infosys-Background'] = '1';
+  if (wrapper.token()) headers.Authorization = 'Bearer ' + wrapper.token();
   let res, body;
   try {
-    res = await fetch('/api/' + endpoint, {
+    res = await fetch(wrapper.apiUrl(endpoint), {
       method: 'POST', headers, body: commandLine(verb, args),
-      credentials: 'same-origin', cache: 'no-store',
+      credentials: wrapper.bundled ? 'omit' : 'same-origin', cache: 'no-store',
     });
     body = await res.json();
   } catch (e) {
-    return { ok: false, status: 0, error: { code: 'NETWORK',
-      message: 'The server could not be reached. Check the connection and try again.' } };
+    return { ok: false, status: 0, error: { code: 'NETWORK', message: wrapper.bundled
+      ? `The server at ${wrapper.server()} could not be reached, or it does not accept this app. Check the server address and the connection; if both are right, ask your administrator to allow this app.`
+      : 'The server could not be reached. Check the connection and try again.' } };
   }
   const out = { ok: !!body.ok, status: res.status, data: body.data || {},
                 error: body.error || null };
   const code = out.error && out.error.code;
+  // A new session (sign-in, two-step set-up) hands the app its token.
+  if (wrapper.bundled && out.ok && out.data.token) {
+    await wrapper.tokenSet(out.data.token);
+    delete out.data.token;
+  }
+  if (wrapper.bundled && (code === 'SESSION_EXPIRED' || code === 'AUTH_REQUIRED' ||
+      verb === 'LOGOUT')) {
+    await wrapper.tokenClear();
+  }
   if (code === 'SESSION_EXPIRED' || (code === 'AUTH_REQUIRED' && endpoint !== 'sync')) {
     if (!opts.quietAuth) hooks.authLost(code);
   } else if (!opts.background && out.ok) {
