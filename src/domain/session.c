@@ -3,17 +3,20 @@
  * clock in the database without touching time zones. */
 #include <stdlib.h>
 #include <string.h>
+#include "loginlog.h"
 #include "policy.h"
 #include "session.h"
 #include "token.h"
 
 static const char sql_insert[] =
 	"INSERT INTO sessions (token_hash, user_id, facility_id, channel,"
-	" created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)";
+	" created_at, last_seen_at, device, address)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /* One statement finds the session, its user and facility and the policy
- * that decides its idle timeout and restrictions. A disabled user or an
- * inactive facility finds nothing, so the session stops working at once. */
+ * that decides its idle timeout and restrictions. A disabled or locked
+ * user or an inactive facility finds nothing, so the session stops
+ * working at once, even one opened by a sign-in that raced the lock. */
 static const char sql_find[] =
 	"SELECT s.id, s.created_at, s.last_seen_at, s.user_id, u.name, u.role,"
 	" s.facility_id, f.code, COALESCE(p.idle_timeout_s, ?),"
@@ -24,7 +27,8 @@ static const char sql_find[] =
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 	" JOIN facilities f ON f.id = s.facility_id"
 	" LEFT JOIN password_policy p ON p.facility_id = s.facility_id"
-	" WHERE s.token_hash = ? AND u.status = 'active' AND f.active = 1";
+	" WHERE s.token_hash = ? AND u.status = 'active' AND u.locked_at IS NULL"
+	" AND f.active = 1";
 
 static const char sql_touch[] =
 	"UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?";
@@ -33,6 +37,9 @@ static const char sql_delete[] = "DELETE FROM sessions WHERE id = ?";
 
 static const char sql_delete_token[] =
 	"DELETE FROM sessions WHERE token_hash = ?";
+
+static const char sql_rotate[] =
+	"UPDATE sessions SET token_hash = ? WHERE id = ?";
 
 static const char sql_delete_user[] =
 	"DELETE FROM sessions WHERE user_id = ? AND id <> ?";
@@ -65,13 +72,32 @@ int session_open(struct ctx *ctx, long long user_id, long long facility_id,
 	}
 	token_new(token);
 	token_sha256_hex(token, TOKEN_B64_LEN, hash);
+	const char *addr = ctx->remote_addr ? ctx->remote_addr : "";
 	struct dbparam p[] = {
 		P_STRN(hash, SHA256_HEX_LEN), P_INT(user_id), P_INT(facility_id),
 		P_STR(channel), P_INT(ctx->now), P_INT(ctx->now),
+		P_STR(loginlog_device_type(ctx->user_agent)),
+		P_STRN(addr, strnlen(addr, 45)),
 	};
-	if (db_exec(ctx->db, sql_insert, p, 6, NULL, &id, err) != 0)
+	if (db_exec(ctx->db, sql_insert, p, 8, NULL, &id, err) != 0)
 		return -1;
 	ctx->session_id = (long long)id;
+	ctx->set_cookie = session_cookie(ctx->arena, token);
+	if (!ctx->set_cookie)
+		return err_set(err, E_INTERNAL, "out of memory");
+	return 0;
+}
+
+int session_rotate(struct ctx *ctx, struct err *err)
+{
+	char token[TOKEN_B64_LEN + 1], hash[SHA256_HEX_LEN + 1];
+
+	token_new(token);
+	token_sha256_hex(token, TOKEN_B64_LEN, hash);
+	struct dbparam p[] = { P_STRN(hash, SHA256_HEX_LEN),
+			       P_INT(ctx->session_id) };
+	if (db_exec(ctx->db, sql_rotate, p, 2, NULL, NULL, err) != 0)
+		return -1;
 	ctx->set_cookie = session_cookie(ctx->arena, token);
 	if (!ctx->set_cookie)
 		return err_set(err, E_INTERNAL, "out of memory");

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "handlers.h"
 #include "lockout.h"
+#include "notice.h"
 #include "password.h"
 #include "policy.h"
 #include "pwhistory.h"
@@ -148,6 +149,7 @@ HANDLER(h_user_reset)
 		 lockout_clear(ctx->db, id, err) != 0 ||
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
 		 userchange_record(ctx->db, id, UC_PASSWORD, err) != 0 ||
+		 notice_send(ctx, id, NOTICE_PASSWORD_ADMIN, err) != 0 ||
 		 actlog_write(ctx, "users", "user.reset", name, NULL, err) != 0;
 	if (db_end(ctx->db, rc, err) != 0)
 		return -1;

@@ -23,6 +23,13 @@ static const struct argspec login_args[] = {
 	{ "channel", AT_ENUM, 0, 0, 0, login_channels,
 	  "web (default) or app (the mobile wrappers)" },
 };
+static const struct argspec mfa_enroll_args[] = {
+	{ "password", AT_SECRET, 0, 0, 0, NULL,
+	  "the account's password; required when already enrolled" },
+	{ "otp", AT_SECRET, 0, 0, 0, NULL,
+	  "a current code of the enrolled secret; required when already"
+	  " enrolled" },
+};
 static const struct argspec mfa_confirm_args[] = {
 	{ "otp", AT_SECRET, 1, 0, 0, NULL,
 	  "the current code of the secret MFA.ENROLL gave" },
@@ -141,8 +148,9 @@ static const struct argspec user_upsert_args[] = {
 	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name on the PC" },
 	{ "role", AT_ENUM, 1, 0, 0, user_roles, "user or admin" },
 	{ "hash", AT_HASH, 0, 0, 0, NULL,
-	  "the password's argon2id PHC string (m at most 262144, t at most 10,"
-	  " p at most 4); left as stored when absent" },
+	  "the password's argon2id PHC string, at least OWASP's minimum"
+	  " (m=47104,t=1 / m=19456,t=2 / m=12288,t=3 / m=9216,t=4 / m=7168,t=5)"
+	  " and at most m=131072, m*t=393216, p=4; left as stored when absent" },
 	{ "email", AT_EMAIL, 0, 0, 0, NULL,
 	  "the recovery address, stored sealed; left as stored when absent" },
 	{ "status", AT_ENUM, 0, 0, 0, user_states,
@@ -237,7 +245,10 @@ const struct verb verb_table[] = {
 	{ "PASSWORD.RESET.REQUEST", PROG_AUTH, ROLE_ANON,
 	  ARGS(reset_request_args), h_password_reset_request,
 	  "Mails a one-time reset code (valid 15 minutes) to the user's"
-	  " recovery address, if there is one; answers `accepted` either way." },
+	  " recovery address, if there is one; answers `accepted` either way."
+	  " At most 3 mails per user and 20 per facility within 15 minutes:"
+	  " beyond, the answer is the same, nothing is mailed and the code"
+	  " already sent stays valid." },
 	{ "PASSWORD.RESET", PROG_AUTH, ROLE_ANON, ARGS(reset_args),
 	  h_password_reset,
 	  "Sets the password with a code from `PASSWORD.RESET.REQUEST` (once),"
@@ -247,22 +258,28 @@ const struct verb verb_table[] = {
 	  h_username_recover,
 	  "Mails the facility's user names bound to `email` to that address;"
 	  " answers `accepted` whether or not there are any." },
-	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, NOARGS, h_mfa_enroll,
+	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_enroll_args),
+	  h_mfa_enroll,
 	  "Admins: a new TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s) as"
 	  " `secret` (base32) and `otpauth_uri`; it takes effect with"
-	  " `MFA.CONFIRM`.", VF_WHILE_MFA_ENROLL },
+	  " `MFA.CONFIRM`. An account already enrolled must give `password`"
+	  " and a current `otp` (a wrong password counts towards the lockout);"
+	  " without both, or with a wrong one, `FORBIDDEN`.",
+	  VF_WHILE_MFA_ENROLL },
 	{ "MFA.CONFIRM", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_confirm_args),
 	  h_mfa_confirm,
 	  "Turns TOTP on with the secret of the last `MFA.ENROLL` when `otp` is"
 	  " its current code (one step either side; each code works once);"
-	  " the session becomes a full one. `AUTH_FAILED` for a wrong code,"
+	  " the session becomes a full one with a new token (a new cookie)."
+	  " `AUTH_FAILED` for a wrong code,"
 	  " `CONFLICT` without an enrolment.", VF_WHILE_MFA_ENROLL },
 	{ "PASSWORD.CHANGE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
 	  ARGS(password_change_args), h_password_change,
 	  "Checks the current password (a wrong one counts towards the lockout),"
 	  " the policy (`POLICY` naming the rule: min_length, require_digit,"
 	  " require_mixed_case, require_special, user_name, common, history),"
-	  " stores the new hash and ends the user's other sessions.",
+	  " stores the new hash, ends the user's other sessions and gives this"
+	  " one a new token (a new cookie).",
 	  VF_WHILE_PASSWORD_CHANGE },
 
 	/* §5 portal (/api/portal) */
@@ -358,8 +375,8 @@ const struct verb verb_table[] = {
 	  "Creates or updates a user of the facility from the PC; the hash is"
 	  " stored as is, `status` disabled ends the user's sessions. The same"
 	  " line again changes nothing. Not echoed by USER.CHANGES. data:"
-	  " `user`, `created`, `status`, `locked`. BAD_ARGUMENT for a hash with"
-	  " absurd cost parameters." },
+	  " `user`, `created`, `status`, `locked`. BAD_ARGUMENT for a hash outside"
+	  " the cost bounds." },
 	{ "USER.REMOVE", PROG_SYNC, ROLE_PC, ARGS(user_remove_args),
 	  h_user_remove,
 	  "Deletes the user; their sessions end in the same transaction. data:"
