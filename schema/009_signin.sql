@@ -30,3 +30,7 @@ CREATE TABLE IF NOT EXISTS reset_requests (
 -- The least zxcvbn score (0-4) a new password must reach.
 ALTER TABLE password_policy
 	ADD COLUMN IF NOT EXISTS min_score TINYINT NOT NULL DEFAULT 3;
+
+-- USER.ENABLE is a server-side change the facility PCs read back.
+ALTER TABLE user_changes
+	MODIFY kind ENUM('password','lock','unlock','disable','enable') NOT NULL;

@@ -6,6 +6,7 @@
 #include "loginlog.h"
 #include "policy.h"
 #include "session.h"
+#include "timefmt.h"
 #include "token.h"
 
 static const char sql_insert[] =
@@ -40,6 +41,17 @@ static const char sql_delete_token[] =
 
 static const char sql_rotate[] =
 	"UPDATE sessions SET token_hash = ? WHERE id = ?";
+
+/* The idle limit of the user's facility decides which sessions live. */
+static const char sql_list[] =
+	"SELECT s.id, s.channel, s.device, s.address, s.created_at,"
+	" s.last_seen_at FROM sessions s"
+	" LEFT JOIN password_policy p ON p.facility_id = s.facility_id"
+	" WHERE s.user_id = ? AND s.last_seen_at > ? - COALESCE(p.idle_timeout_s, ?)"
+	" AND s.created_at > ? ORDER BY s.id DESC";
+
+static const char sql_delete_own[] =
+	"DELETE FROM sessions WHERE id = ? AND user_id = ?";
 
 static const char sql_delete_user[] =
 	"DELETE FROM sessions WHERE user_id = ? AND id <> ?";
@@ -214,4 +226,51 @@ int session_close_user(struct db *db, long long user_id, long long keep_id,
 	struct dbparam p[] = { P_INT(user_id), P_INT(keep_id) };
 
 	return db_exec(db, sql_delete_user, p, 2, NULL, NULL, err);
+}
+
+static json_t *json_ts(long long t)
+{
+	char ts[TS_LEN + 1];
+
+	ts_format((time_t)t, ts);
+	return json_string(ts);
+}
+
+int session_list(struct ctx *ctx, long long user_id, json_t *list,
+		 struct err *err)
+{
+	struct dbparam p[] = { P_INT(user_id), P_INT(ctx->now),
+			       P_INT(POLICY_IDLE_TIMEOUT_S),
+			       P_INT(ctx->now - SESSION_ABSOLUTE_S) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_list, p, 4, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long id = strtoll(dbres_get(&r, i, 0), NULL, 10);
+		json_array_append_new(list, json_pack("{s:I,s:b,s:s,s:s,s:s,s:o,s:o}",
+			"id", (json_int_t)id,
+			"current", id == ctx->session_id,
+			"channel", dbres_get(&r, i, 1),
+			"device", dbres_get(&r, i, 2),
+			"address", dbres_get(&r, i, 3),
+			"started", json_ts(strtoll(dbres_get(&r, i, 4), NULL, 10)),
+			"last_seen", json_ts(strtoll(dbres_get(&r, i, 5), NULL, 10))));
+	}
+	return 0;
+}
+
+int session_revoke(struct ctx *ctx, long long user_id, long long id,
+		   struct err *err)
+{
+	struct dbparam p[] = { P_INT(id), P_INT(user_id) };
+	unsigned long long affected = 0;
+
+	if (db_exec(ctx->db, sql_delete_own, p, 2, &affected, NULL, err) != 0)
+		return -1;
+	if (affected != 1)
+		return err_set(err, E_NOT_FOUND, "no such session");
+	if (id == ctx->session_id)
+		ctx->set_cookie = session_cookie_clear(ctx->arena);
+	return 0;
 }

@@ -53,6 +53,17 @@ int session_close(struct ctx *ctx, struct err *err);
 int session_close_user(struct db *db, long long user_id, long long keep_id,
 		       struct err *err);
 
+/* The user's live sessions (neither idle nor past 12 hours), newest
+ * first, appended to list as {id, current, channel, device, address,
+ * started, last_seen}; current marks ctx->session_id. Never a token. */
+int session_list(struct ctx *ctx, long long user_id, json_t *list,
+		 struct err *err);
+
+/* Ends session id of user_id: NOT_FOUND when the user has no such
+ * session. Ending the caller's own session also clears the cookie. */
+int session_revoke(struct ctx *ctx, long long user_id, long long id,
+		   struct err *err);
+
 /* "__Host-sid=<token>; Path=/; Secure; HttpOnly; SameSite=Strict" and the
  * clearing form with an empty value and Max-Age=0, in arena (NULL when out
  * of memory). */

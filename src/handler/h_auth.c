@@ -324,7 +324,7 @@ HANDLER(h_password_change)
 		return -1;
 	if (pwhistory_set_password(ctx, ctx->user_id, old, fresh, 0, err) != 0 ||
 	    session_close_user(ctx->db, ctx->user_id, ctx->session_id, err) != 0 ||
-	    session_rotate(ctx, err) != 0 ||
+	    (ctx->session_restricted && session_rotate(ctx, err) != 0) ||
 	    userchange_record(ctx->db, ctx->user_id, UC_PASSWORD, err) != 0 ||
 	    notice_send(ctx, ctx->user_id, NOTICE_PASSWORD, err) != 0 ||
 	    actlog_write(ctx, "auth", "password.change", ctx->user_name, NULL,

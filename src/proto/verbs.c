@@ -55,6 +55,13 @@ static const struct argspec password_change_args[] = {
 	  "the new password; must meet the facility's policy" },
 };
 
+static const struct argspec session_revoke_args[] = {
+	{ "id", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "one of the caller's sessions, from SESSION.LIST" },
+	{ "others", AT_BOOL, 0, 0, 0, NULL,
+	  "true: every session of the caller but this one" },
+};
+
 /* §5 users, policy and audit: argument specs */
 static const struct argspec user_target_args[] = {
 	{ "user", AT_NAME, 1, 0, 0, NULL, "a user of the caller's facility" },
@@ -74,6 +81,8 @@ static const struct argspec policy_set_args[] = {
 	  "how many of the user's last passwords (the current one included)"
 	  " a new one may not repeat" },
 	{ "mfa_admins", AT_BOOL, 0, 0, 0, NULL, "admins must use TOTP" },
+	{ "min_score", AT_INT, 0, 0, 4, NULL,
+	  "least zxcvbn strength score of a new password, 0-4 (default 3)" },
 };
 static const struct argspec audit_logins_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only attempts with this user name" },
@@ -277,10 +286,23 @@ const struct verb verb_table[] = {
 	  ARGS(password_change_args), h_password_change,
 	  "Checks the current password (a wrong one counts towards the lockout),"
 	  " the policy (`POLICY` naming the rule: min_length, require_digit,"
-	  " require_mixed_case, require_special, user_name, common, history),"
-	  " stores the new hash, ends the user's other sessions and gives this"
-	  " one a new token (a new cookie).",
+	  " require_mixed_case, require_special, user_name, common, strength,"
+	  " history),"
+	  " stores the new hash and ends the user's other sessions; a session"
+	  " that had to change its password gets a new token (a new cookie).",
 	  VF_WHILE_PASSWORD_CHANGE },
+	{ "SESSION.LIST", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS,
+	  h_session_list,
+	  "The caller's live sessions, newest first: `sessions`, each `id`,"
+	  " `current` (this one), `channel`, `device` (from the user agent:"
+	  " windows, mac, linux, iphone, ipad, android-phone, …), `address`,"
+	  " `started`, `last_seen`. Never a token." },
+	{ "SESSION.REVOKE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
+	  ARGS(session_revoke_args), h_session_revoke,
+	  "Ends one of the caller's sessions (`id`; the current one also clears"
+	  " the cookie) or, with `others=true`, all but the current one; give"
+	  " exactly one of the two (`BAD_ARGUMENT` otherwise). `NOT_FOUND` for"
+	  " an id that is not one of the caller's sessions; logged." },
 
 	/* §5 portal (/api/portal) */
 	/* §5 users, policy and audit: h_users.c */
@@ -298,6 +320,20 @@ const struct verb verb_table[] = {
 	{ "USER.DISABLE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
 	  h_user_disable,
 	  "Disables sign-in and ends the user's sessions at once; logged."
+	  " `CONFLICT` for the caller's own account." },
+	{ "USER.ENABLE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_enable,
+	  "Allows sign-in again (a lockout stays until USER.UNLOCK); the PCs"
+	  " read it back as an `enable` change; logged." },
+	{ "USER.SESSIONS", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_sessions,
+	  "The user's live sessions: `user`, `sessions` as in `SESSION.LIST`." },
+	{ "USER.REVOKE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_revoke, "Ends all of the user's sessions at once; logged." },
+	{ "USER.MFA.RESET", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_mfa_reset,
+	  "Clears the user's TOTP enrolment and ends their sessions; they enrol"
+	  " again at the next sign-in. The user is mailed a notice; logged."
 	  " `CONFLICT` for the caller's own account." },
 	{ "POLICY.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_policy_get,
 	  "The facility's security policy (every key of `POLICY.SET`)." },
@@ -387,7 +423,7 @@ const struct verb verb_table[] = {
 	  "Server-side account changes after revision `since`, OLDEST first"
 	  " (the order a PC applies them in; an exception to the newest-first"
 	  " rule of lists), at most 500: `changes`, each `rev`, `user`, `kind`"
-	  " (password, lock, unlock, disable), `ts`, and the account's state"
+	  " (password, lock, unlock, disable, enable), `ts`, and the account's state"
 	  " after it: `status`, `locked`, and for password `hash` and"
 	  " `must_change_password`. `revision`: the last revision returned, or"
 	  " the facility's newest when none (lower than `since` means the PC's"
