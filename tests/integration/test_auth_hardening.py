@@ -386,18 +386,21 @@ def test_credential_changes_and_lock_mail_a_notice_without_secrets(stack, sealer
 
 # Strength by estimate (issue item 7): zxcvbn with the account's own words.
 
-@pytest.mark.parametrize("weak", ["Qwertyuiop123", "{code}-2024-{code}"])
+@pytest.mark.parametrize("weak", ["passwordpassword", "Dragon2024dragon",
+                                  "{Code}2024!"])
 def test_guessable_passwords_are_refused_by_strength(stack, weak):
     f = Facility()
     f.policy()
-    weak = remember(weak.format(code=f.code.lower()))
+    # "{Code}2024!" is random letters to anyone but this facility's
+    # attackers, who try its code first.
+    weak = remember(weak.format(Code=f.code.capitalize()))
     _, _, _, tok = f.login("staff")
     status, _, reply = auth(tok, f"PASSWORD.CHANGE current="
                             f"{q(f.passwords['staff'])} new={q(weak)}")
     assert (status, reply["error"]["code"]) == (422, "POLICY"), reply
     assert reply["error"]["message"].startswith("strength:")
     # A facility may ask for less.
-    f.policy(min_score=1)
+    f.policy(min_score=0)
     status, _, reply = auth(tok, f"PASSWORD.CHANGE current="
                             f"{q(f.passwords['staff'])} new={q(weak)}")
     assert status == 200, reply
