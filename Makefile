@@ -36,7 +36,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INCLUDES) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libzxcvbn-dev ships a static library without a pkg-config file.
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lzxcvbn -lm
 
 # BUILD and BIN may be set on the command line to build elsewhere.
 ifeq ($(SANITIZE),1)

@@ -43,13 +43,45 @@ int password_is_phc(const char *s)
 	       t <= PASSWORD_OPSLIMIT_MAX && p >= 1 && p <= 4;
 }
 
+/* m (KiB), t and p of an argon2id PHC string; -1 when it is none. */
+static int phc_params(const char *s, unsigned long *m, unsigned long *t,
+		      unsigned long *p)
+{
+	if (!password_is_phc(s) ||
+	    sscanf(s, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$", m, t, p) != 3)
+		return -1;
+	return 0;
+}
+
+int password_push_acceptable(const char *s)
+{
+	static const unsigned long owasp[][2] = {	/* m KiB, t */
+		{ 47104, 1 }, { 19456, 2 }, { 12288, 3 }, { 9216, 4 }, { 7168, 5 },
+	};
+	unsigned long m, t, p;
+
+	if (phc_params(s, &m, &t, &p) != 0 || m > PASSWORD_PUSH_M_MAX ||
+	    m * t > PASSWORD_PUSH_MT_MAX)
+		return 0;
+	for (size_t i = 0; i < sizeof(owasp) / sizeof(owasp[0]); i++)
+		if (m >= owasp[i][0] && t >= owasp[i][1])
+			return 1;
+	return 0;
+}
+
 int password_verify(const char *hash, const char *pw, size_t len)
 {
-	if (!password_is_phc(hash)) {
+	unsigned long m, t, p;
+
+	if (phc_params(hash, &m, &t, &p) != 0) {
 		password_dummy_verify(pw, len);
 		return 0;
 	}
-	return crypto_pwhash_str_verify(hash, pw, len) == 0;
+	if (crypto_pwhash_str_verify(hash, pw, len) == 0)
+		return 1;
+	if (m * t < (PASSWORD_MEMLIMIT / 1024) * PASSWORD_OPSLIMIT)
+		password_dummy_verify(pw, len);
+	return 0;
 }
 
 void password_dummy_verify(const char *pw, size_t len)
@@ -64,15 +96,13 @@ const char *password_dummy_hash(void)
 	return dummy_hash;
 }
 
-/* Only weaker is re-hashed (PROTOCOL.md §4): a PC's hash made with more
- * memory or passes than ours stays as it is, where libsodium's own check
- * would re-hash anything that differs. */
+/* Weaker hashes are a cracking risk, heavier ones a cost every sign-in
+ * pays: both converge on ours. */
 int password_needs_rehash(const char *hash)
 {
 	unsigned long m, t, p;
 
-	if (!password_is_phc(hash) ||
-	    sscanf(hash, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$", &m, &t, &p) != 3)
+	if (phc_params(hash, &m, &t, &p) != 0)
 		return 1;
-	return m < PASSWORD_MEMLIMIT / 1024 || t < PASSWORD_OPSLIMIT;
+	return m != PASSWORD_MEMLIMIT / 1024 || t != PASSWORD_OPSLIMIT || p != 1;
 }

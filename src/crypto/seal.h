@@ -1,27 +1,44 @@
-/* seal — secrets at rest (TOTP secrets, recovery e-mail addresses) sealed
- * with libsodium secretbox under the key in the [security] key_file: 32
- * raw bytes in a file outside the database, so a copy of the database
- * alone reveals nothing. The key is read once per process and kept in
- * locked memory. Sealed values are stored as lower-case hex text of
- * nonce || box. */
+/* seal — secrets at rest (TOTP secrets, recovery e-mail addresses, queued
+ * mail) sealed with libsodium's XChaCha20-Poly1305 under the key in the
+ * [security] key_file: 32 raw bytes in a file outside the database, so a
+ * copy of the database alone reveals nothing. The key is read once per
+ * process and kept in locked memory; a key file that group or others may
+ * read is refused (seal_key_check).
+ *
+ * Each value is bound to where it lives: the additional data `ad` names
+ * the table, the column and the row ("users.email_sealed:42"), so a
+ * sealed value copied into another row or column does not open (issue 8
+ * defect 6). Sealed values are stored as "2" followed by the lower-case
+ * hex of nonce || ciphertext (an odd length). Values sealed before (plain
+ * hex of a secretbox, an even length, no binding) still open; every new write uses the bound form. */
 #ifndef INFOSYS_SEAL_H
 #define INFOSYS_SEAL_H
 
 #include <stddef.h>
 #include "ctx.h"
 
-/* Hex of the sealed in[0..len), in ctx->arena. INTERNAL when the key file
- * is missing or not 32 bytes. */
+/* The sealed form of in[0..len) bound to ad, in ctx->arena. INTERNAL when
+ * the key file is missing, not 32 bytes or readable by others. */
 char *seal_hex(struct ctx *ctx, const unsigned char *in, size_t len,
-	       struct err *err);
+	       const char *ad, struct err *err);
 
-/* Opens hex (as seal_hex made it) into out[0..outsize); *outlen gets the
- * plain length. INTERNAL for a wrong key, a damaged value or too small
- * an out. */
+/* Opens a value seal_hex made with the same ad into out[0..outsize);
+ * *outlen gets the plain length. INTERNAL for a wrong key, another ad, a
+ * damaged value or too small an out. */
 int seal_open_hex(struct ctx *ctx, const char *hex, unsigned char *out,
-		  size_t outsize, size_t *outlen, struct err *err);
+		  size_t outsize, size_t *outlen, const char *ad,
+		  struct err *err);
+
+/* The additional data of a users column of one row, in ctx->arena. */
+const char *seal_ad_user(struct ctx *ctx, const char *column, long long id);
+
+/* 0 when the [security] key_file can be used: it exists, holds 32 bytes
+ * and neither group nor others may read or write it. The programs call
+ * it before serving and refuse to start otherwise. */
+int seal_key_check(const struct conf *conf, struct err *err);
 
 #define SEAL_MAX_PLAIN (64 * 1024)
+#define SEAL_AD_OUTBOX "mail_outbox.message_sealed"
 #define SEAL_LOOKUP_HEX_LEN 64
 
 /* The keyed look-up hash of s[0..len) as hex. */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert.h"
+#include "recovery.h"
 #include "outbox.h"
 #include "seal.h"
 #include "timefmt.h"
@@ -78,7 +79,7 @@ static const char sql_mailed[] =
 /* The facility's active admins with a recovery address, when the
  * facility has not turned this rule's mail off. */
 static const char sql_recipients[] =
-	"SELECT u.email_sealed FROM users u WHERE u.facility_id = ?"
+	"SELECT u.email_sealed, u.id FROM users u WHERE u.facility_id = ?"
 	" AND u.role = 'admin' AND u.status = 'active'"
 	" AND u.email_sealed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
 	" alert_rule_mail m WHERE m.facility_id = u.facility_id AND m.rule = ?"
@@ -114,19 +115,17 @@ static int mail_admins(struct ctx *ctx, long long fac, enum alert_rule rule,
 		       struct err *err)
 {
 	struct dbparam p[] = { P_INT(fac), P_STR(rules[rule].name) };
-	unsigned char to[256];
 	struct dbres r;
 
 	if (db_query(ctx->db, sql_recipients, p, 2, ctx->arena, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++) {
-		size_t n = 0;
+		const char *addr = recovery_email_open(
+			ctx, atoll(dbres_get(&r, i, 1)), dbres_get(&r, i, 0), err);
 
-		if (seal_open_hex(ctx, dbres_get(&r, i, 0), to, sizeof(to) - 1,
-				  &n, err) != 0)
+		if (!addr)
 			return -1;
-		to[n] = '\0';
-		if (mail_one(ctx, fac, (const char *)to, subj, body, err) != 0)
+		if (mail_one(ctx, fac, addr, subj, body, err) != 0)
 			return -1;
 		(*sent)++;
 	}

@@ -77,6 +77,8 @@ static int authn_session(struct ctx *ctx, const struct verb *v,
 
 	if (session_check(ctx, &st, err) != 0)
 		return -1;
+	ctx->session_restricted = st.password_change_required ||
+				  st.mfa_enroll_required;
 	if (st.password_change_required && !(v->flags & VF_WHILE_PASSWORD_CHANGE))
 		return err_set(err, E_PASSWORD_CHANGE_REQUIRED,
 			       "change your password first");

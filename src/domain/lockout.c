@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lockout.h"
+#include "notice.h"
 #include "session.h"
 #include "userchange.h"
 
@@ -26,9 +27,10 @@ static const char sql_clear[] =
 
 static const char sql_end_sessions[] = "DELETE FROM sessions WHERE user_id = ?";
 
-int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
-			   int *locked, struct err *err)
+int lockout_record_failure(struct ctx *ctx, long long user_id, int *locked,
+			   struct err *err)
 {
+	struct db *db = ctx->db;
 	struct dbparam p[] = { P_INT(LOCKOUT_THRESHOLD), P_INT(user_id) };
 	struct dbparam q[] = { P_INT(user_id) };
 	struct dbres r;
@@ -39,7 +41,7 @@ int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
 	if (db_begin(db, err) != 0)
 		return -1;
 	if (db_exec(db, sql_fail, p, 2, NULL, NULL, err) != 0 ||
-	    db_query(db, sql_locked, q, 1, a, &r, err) != 0)
+	    db_query(db, sql_locked, q, 1, ctx->arena, &r, err) != 0)
 		goto done;
 	is_locked = r.nrows == 1 && dbres_get(&r, 0, 0) &&
 		    strcmp(dbres_get(&r, 0, 0), "1") == 0;
@@ -47,7 +49,8 @@ int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
 	 * resets the count), so the count reaching it exactly is this very
 	 * failure locking it: the facility PCs hear of the lock once. */
 	if (is_locked && atoll(dbres_get(&r, 0, 1)) == LOCKOUT_THRESHOLD &&
-	    userchange_record(db, user_id, UC_LOCK, err) != 0)
+	    (userchange_record(db, user_id, UC_LOCK, err) != 0 ||
+	     notice_send(ctx, user_id, NOTICE_LOCK, err) != 0))
 		goto done;
 	/* Every failure of a locked account ends its sessions, not just the
 	 * one that locked it: a session made in between must not survive. */

@@ -9,15 +9,15 @@
 #ifndef INFOSYS_LOCKOUT_H
 #define INFOSYS_LOCKOUT_H
 
-#include "db.h"
+#include "ctx.h"
 
 #define LOCKOUT_THRESHOLD 10
 
 /* Counts one failure. *locked (may be NULL) is 1 when the account is
- * locked afterwards; when it is, the account's sessions are ended.
- * a holds a query result until the caller resets it. */
-int lockout_record_failure(struct db *db, struct arena *a, long long user_id,
-			   int *locked, struct err *err);
+ * locked afterwards; when it is, the account's sessions are ended, and
+ * the failure that locks it mails the owner a notice (notice.h). */
+int lockout_record_failure(struct ctx *ctx, long long user_id, int *locked,
+			   struct err *err);
 
 /* A successful sign-in: resets the count of an account that is not
  * locked and stamps last_login_at. */

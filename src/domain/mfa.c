@@ -1,4 +1,6 @@
-/* mfa — see mfa.h. */
+/* mfa — see mfa.h. The pending and the enrolled secret are one value
+ * moving from column mfa_pending to mfa_secret in SQL, so both are sealed
+ * bound to "users.mfa_secret:<id>". */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +42,8 @@ static int secret_load(struct ctx *ctx, const char *sql, long long user_id,
 		return 0;
 	*sealed = dbres_get(&r, 0, 0);
 	*last = strtoull(dbres_get(&r, 0, 1), NULL, 10);
-	if (seal_open_hex(ctx, *sealed, key, TOTP_SECRET_BYTES, &n, err) != 0)
+	if (seal_open_hex(ctx, *sealed, key, TOTP_SECRET_BYTES, &n,
+			  seal_ad_user(ctx, "mfa_secret", user_id), err) != 0)
 		return -1;
 	return n == TOTP_SECRET_BYTES ? 1 : err_set(err, E_INTERNAL,
 						   "a TOTP secret is damaged");
@@ -75,7 +78,8 @@ int mfa_enroll(struct ctx *ctx, char b32[TOTP_B32_MAX], struct err *err)
 	char *sealed;
 
 	randombytes_buf(key, sizeof(key));
-	sealed = seal_hex(ctx, key, sizeof(key), err);
+	sealed = seal_hex(ctx, key, sizeof(key),
+			  seal_ad_user(ctx, "mfa_secret", ctx->user_id), err);
 	totp_base32(key, sizeof(key), b32, TOTP_B32_MAX);
 	sodium_memzero(key, sizeof(key));
 	if (!sealed)

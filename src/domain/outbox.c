@@ -22,7 +22,8 @@ int outbox_enqueue(struct ctx *ctx, long long facility_id, const char *kind,
 	json_decref(m);
 	if (!text)
 		return err_set(err, E_INTERNAL, "out of memory");
-	sealed = seal_hex(ctx, (const unsigned char *)text, strlen(text), err);
+	sealed = seal_hex(ctx, (const unsigned char *)text, strlen(text),
+			  SEAL_AD_OUTBOX, err);
 	sodium_memzero(text, strlen(text));
 	free(text);
 	if (!sealed)
@@ -50,7 +51,7 @@ int outbox_open(struct ctx *ctx, const char *sealed, struct outbox_msg *m,
 
 	if (!plain)
 		return err_set(err, E_INTERNAL, "out of memory");
-	if (seal_open_hex(ctx, sealed, plain, cap, &n, err) != 0)
+	if (seal_open_hex(ctx, sealed, plain, cap, &n, SEAL_AD_OUTBOX, err) != 0)
 		return -1;
 	j = json_loadb((const char *)plain, n, 0, NULL);
 	sodium_memzero(plain, n);

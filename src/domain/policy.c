@@ -8,22 +8,26 @@
 #include <strings.h>
 #include "policy.h"
 #include "pwhistory.h"
+#include "strength.h"
 
 static const char sql_get[] =
 	"SELECT idle_timeout_s, min_length, require_digit, require_special,"
-	" require_mixed_case, max_age_days, history, mfa_admins"
+	" require_mixed_case, max_age_days, history, mfa_admins, min_score"
 	" FROM password_policy WHERE facility_id = ?";
+
+static const char sql_facility[] =
+	"SELECT code, name FROM facilities WHERE id = ?";
 
 static const char sql_put[] =
 	"INSERT INTO password_policy (facility_id, idle_timeout_s, min_length,"
 	" require_digit, require_special, require_mixed_case, max_age_days,"
-	" history, mfa_admins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" history, mfa_admins, min_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" ON DUPLICATE KEY UPDATE idle_timeout_s = VALUES(idle_timeout_s),"
 	" min_length = VALUES(min_length), require_digit = VALUES(require_digit),"
 	" require_special = VALUES(require_special),"
 	" require_mixed_case = VALUES(require_mixed_case),"
 	" max_age_days = VALUES(max_age_days), history = VALUES(history),"
-	" mfa_admins = VALUES(mfa_admins)";
+	" mfa_admins = VALUES(mfa_admins), min_score = VALUES(min_score)";
 
 void policy_defaults(struct policy *p)
 {
@@ -33,6 +37,7 @@ void policy_defaults(struct policy *p)
 		.max_age_days = POLICY_MAX_AGE_DAYS,
 		.history = POLICY_HISTORY,
 		.mfa_admins = POLICY_MFA_ADMINS,
+		.min_score = POLICY_MIN_SCORE,
 	};
 }
 
@@ -43,7 +48,8 @@ int policy_load(struct ctx *ctx, long long facility_id, struct policy *p,
 	struct dbres r;
 	int *f[] = { &p->idle_timeout_s, &p->min_length, &p->require_digit,
 		     &p->require_special, &p->require_mixed_case,
-		     &p->max_age_days, &p->history, &p->mfa_admins };
+		     &p->max_age_days, &p->history, &p->mfa_admins,
+		     &p->min_score };
 
 	policy_defaults(p);
 	if (db_query(ctx->db, sql_get, q, 1, ctx->arena, &r, err) != 0)
@@ -63,14 +69,14 @@ int policy_store(struct ctx *ctx, long long facility_id, const struct policy *p,
 		P_INT(facility_id), P_INT(p->idle_timeout_s), P_INT(p->min_length),
 		P_INT(p->require_digit), P_INT(p->require_special),
 		P_INT(p->require_mixed_case), P_INT(p->max_age_days),
-		P_INT(p->history), P_INT(p->mfa_admins),
+		P_INT(p->history), P_INT(p->mfa_admins), P_INT(p->min_score),
 	};
-	return db_exec(ctx->db, sql_put, q, 9, NULL, NULL, err);
+	return db_exec(ctx->db, sql_put, q, 10, NULL, NULL, err);
 }
 
 json_t *policy_to_json(const struct policy *p)
 {
-	return json_pack("{s:i,s:i,s:b,s:b,s:b,s:i,s:i,s:b}",
+	return json_pack("{s:i,s:i,s:b,s:b,s:b,s:i,s:i,s:b,s:i}",
 			 "idle_timeout_s", p->idle_timeout_s,
 			 "min_length", p->min_length,
 			 "require_digit", p->require_digit,
@@ -78,7 +84,8 @@ json_t *policy_to_json(const struct policy *p)
 			 "require_mixed_case", p->require_mixed_case,
 			 "max_age_days", p->max_age_days,
 			 "history", p->history,
-			 "mfa_admins", p->mfa_admins);
+			 "mfa_admins", p->mfa_admins,
+			 "min_score", p->min_score);
 }
 
 /* The word lists: each file read whole, lower-cased and cut into words
@@ -262,16 +269,51 @@ int policy_check_password(const struct conf *conf, const struct policy *p,
 	return common_check(conf, pw, len, err);
 }
 
+int policy_check_strength(const struct policy *p, const char *pw, size_t len,
+			  const char *const *inputs, struct err *err)
+{
+	int score = strength_score(pw, len, inputs);
+
+	if (score < 0)
+		return err_set(err, E_INTERNAL, "out of memory");
+	if (score < p->min_score)
+		return err_set(err, E_POLICY, "strength: the password is too easy"
+			       " to guess (score %d of 4, at least %d needed):"
+			       " add words or characters that are not a name,"
+			       " a pattern or a date", score, p->min_score);
+	return 0;
+}
+
+/* The words an attacker of this account tries first. */
+static int strength_inputs(struct ctx *ctx, long long facility_id,
+			   const char *user_name, const char *inputs[4],
+			   struct err *err)
+{
+	struct dbparam q[] = { P_INT(facility_id) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_facility, q, 1, ctx->arena, &r, err) != 0)
+		return -1;
+	inputs[0] = user_name;
+	inputs[1] = r.nrows == 1 ? dbres_get(&r, 0, 0) : NULL;
+	inputs[2] = r.nrows == 1 ? dbres_get(&r, 0, 1) : NULL;
+	inputs[3] = NULL;
+	return 0;
+}
+
 int policy_accept_new_password(struct ctx *ctx, long long facility_id,
 			       long long user_id, const char *user_name,
 			       const char *current_hash, const char *pw,
 			       size_t len, struct err *err)
 {
+	const char *inputs[4];
 	struct policy pol;
 	int reused;
 
 	if (policy_load(ctx, facility_id, &pol, err) != 0 ||
-	    policy_check_password(ctx->conf, &pol, user_name, pw, len, err) != 0)
+	    policy_check_password(ctx->conf, &pol, user_name, pw, len, err) != 0 ||
+	    strength_inputs(ctx, facility_id, user_name, inputs, err) != 0 ||
+	    policy_check_strength(&pol, pw, len, inputs, err) != 0)
 		return -1;
 	reused = pwhistory_reused(ctx, user_id, current_hash, pol.history, pw,
 				  len, err);

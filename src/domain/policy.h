@@ -17,6 +17,7 @@
 #define POLICY_MAX_AGE_DAYS 0
 #define POLICY_HISTORY 5
 #define POLICY_MFA_ADMINS 1
+#define POLICY_MIN_SCORE 3	/* zxcvbn: "safely unguessable" */
 /* Debian's cracklib-runtime dictionary and John the Ripper's list of
  * common passwords (john-data), separated by ':'. */
 #define POLICY_WORDLIST_DEFAULT \
@@ -32,6 +33,7 @@ struct policy {
 	int max_age_days;	/* 0: passwords never expire */
 	int history;		/* 0–24 earlier hashes refused */
 	int mfa_admins;
+	int min_score;		/* 0–4, zxcvbn's score (strength.h) */
 };
 
 void policy_defaults(struct policy *p);
@@ -52,9 +54,15 @@ int policy_check_password(const struct conf *conf, const struct policy *p,
 			  const char *user_name, const char *pw, size_t len,
 			  struct err *err);
 
-/* A user's new password against the facility's whole policy, the history
- * of the user's last passwords (current_hash included) as well: POLICY
- * naming the rule broken, 0 when acceptable. */
+/* POLICY "strength" when zxcvbn scores pw[0..len) below p->min_score,
+ * with inputs (NULL-terminated: the user's name, the facility's code and
+ * name) as the words an attacker tries first. */
+int policy_check_strength(const struct policy *p, const char *pw, size_t len,
+			  const char *const *inputs, struct err *err);
+
+/* A user's new password against the facility's whole policy, its
+ * strength and the history of the user's last passwords (current_hash
+ * included) as well: POLICY naming the rule broken, 0 when acceptable. */
 int policy_accept_new_password(struct ctx *ctx, long long facility_id,
 			       long long user_id, const char *user_name,
 			       const char *current_hash, const char *pw,

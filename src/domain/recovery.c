@@ -8,6 +8,20 @@
 static const char sql_email_set[] =
 	"UPDATE users SET email_sealed = ?, email_hash = ? WHERE id = ?";
 
+static const char sql_lock_user[] =
+	"SELECT id FROM users WHERE id = ? FOR UPDATE";
+
+static const char sql_requests_count[] =
+	"SELECT COALESCE(SUM(user_id = ?), 0), COUNT(*) FROM reset_requests"
+	" WHERE facility_id = ? AND created_at > ?";
+
+static const char sql_requests_insert[] =
+	"INSERT INTO reset_requests (facility_id, user_id, created_at)"
+	" VALUES (?, ?, ?)";
+
+static const char sql_requests_prune[] =
+	"DELETE FROM reset_requests WHERE facility_id = ? AND created_at < ?";
+
 static const char sql_token_end_others[] =
 	"DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL";
 
@@ -34,6 +48,22 @@ int recovery_email_hash(struct ctx *ctx, const char *email, size_t len,
 	return seal_lookup_hex(ctx, low, len, out, err);
 }
 
+const char *recovery_email_open(struct ctx *ctx, long long user_id,
+				const char *sealed, struct err *err)
+{
+	unsigned char to[256];
+	size_t n = 0;
+	const char *addr;
+
+	if (seal_open_hex(ctx, sealed, to, sizeof(to) - 1, &n,
+			  seal_ad_user(ctx, "email_sealed", user_id), err) != 0)
+		return NULL;
+	addr = arena_strndup(ctx->arena, (const char *)to, n);
+	if (!addr)
+		err_set(err, E_INTERNAL, "out of memory");
+	return addr;
+}
+
 int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 		       size_t len, struct err *err)
 {
@@ -43,7 +73,9 @@ int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 	if (email) {
 		if (recovery_email_hash(ctx, email, len, hash, err) != 0)
 			return -1;
-		sealed = seal_hex(ctx, (const unsigned char *)email, len, err);
+		sealed = seal_hex(ctx, (const unsigned char *)email, len,
+				  seal_ad_user(ctx, "email_sealed", user_id),
+				  err);
 		if (!sealed)
 			return -1;
 	}
@@ -53,6 +85,29 @@ int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 		P_INT(user_id),
 	};
 	return db_exec(ctx->db, sql_email_set, p, 3, NULL, NULL, err);
+}
+
+int recovery_request_allowed(struct ctx *ctx, long long facility_id,
+			     long long user_id, struct err *err)
+{
+	struct dbparam u[] = { P_INT(user_id) };
+	struct dbparam c[] = { P_INT(user_id), P_INT(facility_id),
+			       P_INT(ctx->now - RECOVERY_WINDOW_S) };
+	struct dbparam i[] = { P_INT(facility_id), P_INT(user_id),
+			       P_INT(ctx->now) };
+	struct dbparam d[] = { P_INT(facility_id), P_INT(ctx->now - 86400) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_lock_user, u, 1, ctx->arena, &r, err) != 0 ||
+	    db_query(ctx->db, sql_requests_count, c, 3, ctx->arena, &r, err) != 0)
+		return -1;
+	if (atoll(dbres_get(&r, 0, 0)) >= RECOVERY_MAX_PER_USER ||
+	    atoll(dbres_get(&r, 0, 1)) >= RECOVERY_MAX_PER_FACILITY)
+		return 0;
+	if (db_exec(ctx->db, sql_requests_prune, d, 2, NULL, NULL, err) != 0 ||
+	    db_exec(ctx->db, sql_requests_insert, i, 3, NULL, NULL, err) != 0)
+		return -1;
+	return 1;
 }
 
 int recovery_token_issue(struct ctx *ctx, long long user_id,

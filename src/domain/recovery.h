@@ -10,15 +10,34 @@
 #include "token.h"
 
 #define RECOVERY_TOKEN_TTL_S (15 * 60)
+/* Reset mails (issue 8 defect 4): at most this many per user, and per
+ * facility, within RECOVERY_WINDOW_S. Beyond, a request is answered as
+ * always but mails nothing and leaves the live code alone, so nobody can
+ * flood an inbox or keep cancelling the owner's real code. */
+#define RECOVERY_WINDOW_S (15 * 60)
+#define RECOVERY_MAX_PER_USER 3
+#define RECOVERY_MAX_PER_FACILITY 20
 
 /* Sets (email[0..len)) or, with email NULL, removes the user's recovery
  * address. For USER.UPSERT's `email` and the tools. */
 int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 		       size_t len, struct err *err);
 
+/* The user's recovery address opened from its sealed form (users.
+ * email_sealed of row user_id), in ctx->arena; NULL with err set when it
+ * does not open. */
+const char *recovery_email_open(struct ctx *ctx, long long user_id,
+				const char *sealed, struct err *err);
+
 /* The look-up hash of an address (lower-cased first) as hex. */
 int recovery_email_hash(struct ctx *ctx, const char *email, size_t len,
 			char out[65], struct err *err);
+
+/* 1 when another reset mail to the user is within the limits, and then
+ * counts it; 0 when not. Call inside a transaction: the user's row is
+ * locked so that racing requests are counted one after another. */
+int recovery_request_allowed(struct ctx *ctx, long long facility_id,
+			     long long user_id, struct err *err);
 
 /* A new reset token for the user in token; earlier unused ones end. */
 int recovery_token_issue(struct ctx *ctx, long long user_id,

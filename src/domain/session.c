@@ -3,17 +3,21 @@
  * clock in the database without touching time zones. */
 #include <stdlib.h>
 #include <string.h>
+#include "loginlog.h"
 #include "policy.h"
 #include "session.h"
+#include "timefmt.h"
 #include "token.h"
 
 static const char sql_insert[] =
 	"INSERT INTO sessions (token_hash, user_id, facility_id, channel,"
-	" created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)";
+	" created_at, last_seen_at, device, address)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /* One statement finds the session, its user and facility and the policy
- * that decides its idle timeout and restrictions. A disabled user or an
- * inactive facility finds nothing, so the session stops working at once. */
+ * that decides its idle timeout and restrictions. A disabled or locked
+ * user or an inactive facility finds nothing, so the session stops
+ * working at once, even one opened by a sign-in that raced the lock. */
 static const char sql_find[] =
 	"SELECT s.id, s.created_at, s.last_seen_at, s.user_id, u.name, u.role,"
 	" s.facility_id, f.code, COALESCE(p.idle_timeout_s, ?),"
@@ -24,7 +28,8 @@ static const char sql_find[] =
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 	" JOIN facilities f ON f.id = s.facility_id"
 	" LEFT JOIN password_policy p ON p.facility_id = s.facility_id"
-	" WHERE s.token_hash = ? AND u.status = 'active' AND f.active = 1";
+	" WHERE s.token_hash = ? AND u.status = 'active' AND u.locked_at IS NULL"
+	" AND f.active = 1";
 
 static const char sql_touch[] =
 	"UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?";
@@ -33,6 +38,20 @@ static const char sql_delete[] = "DELETE FROM sessions WHERE id = ?";
 
 static const char sql_delete_token[] =
 	"DELETE FROM sessions WHERE token_hash = ?";
+
+static const char sql_rotate[] =
+	"UPDATE sessions SET token_hash = ? WHERE id = ?";
+
+/* The idle limit of the user's facility decides which sessions live. */
+static const char sql_list[] =
+	"SELECT s.id, s.channel, s.device, s.address, s.created_at,"
+	" s.last_seen_at FROM sessions s"
+	" LEFT JOIN password_policy p ON p.facility_id = s.facility_id"
+	" WHERE s.user_id = ? AND s.last_seen_at > ? - COALESCE(p.idle_timeout_s, ?)"
+	" AND s.created_at > ? ORDER BY s.id DESC";
+
+static const char sql_delete_own[] =
+	"DELETE FROM sessions WHERE id = ? AND user_id = ?";
 
 static const char sql_delete_user[] =
 	"DELETE FROM sessions WHERE user_id = ? AND id <> ?";
@@ -65,16 +84,35 @@ int session_open(struct ctx *ctx, long long user_id, long long facility_id,
 	}
 	token_new(token);
 	token_sha256_hex(token, TOKEN_B64_LEN, hash);
+	const char *addr = ctx->remote_addr ? ctx->remote_addr : "";
 	struct dbparam p[] = {
 		P_STRN(hash, SHA256_HEX_LEN), P_INT(user_id), P_INT(facility_id),
 		P_STR(channel), P_INT(ctx->now), P_INT(ctx->now),
+		P_STR(loginlog_device_type(ctx->user_agent)),
+		P_STRN(addr, strnlen(addr, 45)),
 	};
-	if (db_exec(ctx->db, sql_insert, p, 6, NULL, &id, err) != 0)
+	if (db_exec(ctx->db, sql_insert, p, 8, NULL, &id, err) != 0)
 		return -1;
 	ctx->session_id = (long long)id;
 	ctx->set_cookie = session_cookie(ctx->arena, token);
 	ctx->new_session_token = arena_strdup(ctx->arena, token);
 	if (!ctx->set_cookie || !ctx->new_session_token)
+		return err_set(err, E_INTERNAL, "out of memory");
+	return 0;
+}
+
+int session_rotate(struct ctx *ctx, struct err *err)
+{
+	char token[TOKEN_B64_LEN + 1], hash[SHA256_HEX_LEN + 1];
+
+	token_new(token);
+	token_sha256_hex(token, TOKEN_B64_LEN, hash);
+	struct dbparam p[] = { P_STRN(hash, SHA256_HEX_LEN),
+			       P_INT(ctx->session_id) };
+	if (db_exec(ctx->db, sql_rotate, p, 2, NULL, NULL, err) != 0)
+		return -1;
+	ctx->set_cookie = session_cookie(ctx->arena, token);
+	if (!ctx->set_cookie)
 		return err_set(err, E_INTERNAL, "out of memory");
 	return 0;
 }
@@ -189,4 +227,51 @@ int session_close_user(struct db *db, long long user_id, long long keep_id,
 	struct dbparam p[] = { P_INT(user_id), P_INT(keep_id) };
 
 	return db_exec(db, sql_delete_user, p, 2, NULL, NULL, err);
+}
+
+static json_t *json_ts(long long t)
+{
+	char ts[TS_LEN + 1];
+
+	ts_format((time_t)t, ts);
+	return json_string(ts);
+}
+
+int session_list(struct ctx *ctx, long long user_id, json_t *list,
+		 struct err *err)
+{
+	struct dbparam p[] = { P_INT(user_id), P_INT(ctx->now),
+			       P_INT(POLICY_IDLE_TIMEOUT_S),
+			       P_INT(ctx->now - SESSION_ABSOLUTE_S) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_list, p, 4, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long id = strtoll(dbres_get(&r, i, 0), NULL, 10);
+		json_array_append_new(list, json_pack("{s:I,s:b,s:s,s:s,s:s,s:o,s:o}",
+			"id", (json_int_t)id,
+			"current", id == ctx->session_id,
+			"channel", dbres_get(&r, i, 1),
+			"device", dbres_get(&r, i, 2),
+			"address", dbres_get(&r, i, 3),
+			"started", json_ts(strtoll(dbres_get(&r, i, 4), NULL, 10)),
+			"last_seen", json_ts(strtoll(dbres_get(&r, i, 5), NULL, 10))));
+	}
+	return 0;
+}
+
+int session_revoke(struct ctx *ctx, long long user_id, long long id,
+		   struct err *err)
+{
+	struct dbparam p[] = { P_INT(id), P_INT(user_id) };
+	unsigned long long affected = 0;
+
+	if (db_exec(ctx->db, sql_delete_own, p, 2, &affected, NULL, err) != 0)
+		return -1;
+	if (affected != 1)
+		return err_set(err, E_NOT_FOUND, "no such session");
+	if (id == ctx->session_id)
+		ctx->set_cookie = session_cookie_clear(ctx->arena);
+	return 0;
 }

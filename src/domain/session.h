@@ -29,10 +29,16 @@ struct session_state {
 int session_open(struct ctx *ctx, long long user_id, long long facility_id,
 		 const char *channel, struct err *err);
 
+/* Gives the caller's session (ctx->session_id) a new token and asks the
+ * transport to set it: when a restricted session becomes a full one, a
+ * token that leaked while it was restricted must not carry the new
+ * rights. The old token stops working. */
+int session_rotate(struct ctx *ctx, struct err *err);
+
 /* Authenticates ctx->session_token: fills ctx's caller fields (facility,
  * user, role, session_id) and st, and restarts the idle clock unless
  * ctx->background. AUTH_REQUIRED for no or an unknown session (also when
- * the user was disabled or removed), SESSION_EXPIRED (the row is deleted)
+ * the user was disabled, locked or removed), SESSION_EXPIRED (the row is deleted)
  * for one past its idle or absolute limit. Both also clear the cookie. */
 int session_check(struct ctx *ctx, struct session_state *st, struct err *err);
 
@@ -46,6 +52,17 @@ int session_close(struct ctx *ctx, struct err *err);
 /* Ends every session of the user except keep_id (0: all of them). */
 int session_close_user(struct db *db, long long user_id, long long keep_id,
 		       struct err *err);
+
+/* The user's live sessions (neither idle nor past 12 hours), newest
+ * first, appended to list as {id, current, channel, device, address,
+ * started, last_seen}; current marks ctx->session_id. Never a token. */
+int session_list(struct ctx *ctx, long long user_id, json_t *list,
+		 struct err *err);
+
+/* Ends session id of user_id: NOT_FOUND when the user has no such
+ * session. Ending the caller's own session also clears the cookie. */
+int session_revoke(struct ctx *ctx, long long user_id, long long id,
+		   struct err *err);
 
 /* "__Host-sid=<token>; Path=/; Secure; HttpOnly; SameSite=Strict" and the
  * clearing form with an empty value and Max-Age=0, in arena (NULL when out

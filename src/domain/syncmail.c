@@ -1,6 +1,8 @@
 /* syncmail — see syncmail.h. */
+#include <stdlib.h>
 #include <string.h>
 #include "outbox.h"
+#include "recovery.h"
 #include "seal.h"
 #include "syncmail.h"
 #include "timefmt.h"
@@ -17,7 +19,7 @@ static const char sql_recent[] =
 	" LIMIT 1 LOCK IN SHARE MODE";
 
 static const char sql_admins[] =
-	"SELECT email_sealed FROM users WHERE facility_id = ? AND role = 'admin'"
+	"SELECT email_sealed, id FROM users WHERE facility_id = ? AND role = 'admin'"
 	" AND status = 'active' AND email_sealed IS NOT NULL ORDER BY id";
 
 static const char sql_mark[] =
@@ -85,22 +87,18 @@ static int mail_admins(struct ctx *ctx, const char *subject, const char *body,
 		       int *sent, struct err *err)
 {
 	struct dbparam p[] = { P_INT(ctx->facility_id) };
-	unsigned char to[256];
 	struct dbres r;
 
 	*sent = 0;
 	if (db_query(ctx->db, sql_admins, p, 1, ctx->arena, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++) {
-		size_t n = 0;
-		const char *addr;
+		const char *addr = recovery_email_open(
+			ctx, strtoll(dbres_get(&r, i, 1), NULL, 10),
+			dbres_get(&r, i, 0), err);
 
-		if (seal_open_hex(ctx, dbres_get(&r, i, 0), to, sizeof(to) - 1,
-				  &n, err) != 0)
-			return -1;
-		addr = arena_strndup(ctx->arena, (const char *)to, n);
 		if (!addr)
-			return err_set(err, E_INTERNAL, "out of memory");
+			return -1;
 		if (outbox_enqueue(ctx, ctx->facility_id, "sync_error", addr,
 				   subject, body, err) != 0)
 			return -1;

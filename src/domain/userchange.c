@@ -7,6 +7,7 @@
 static const char *const kind_names[] = {
 	[UC_PASSWORD] = "password", [UC_LOCK] = "lock",
 	[UC_UNLOCK] = "unlock", [UC_DISABLE] = "disable",
+	[UC_ENABLE] = "enable",
 };
 
 /* The row lock this takes on the facility's counter is what orders the

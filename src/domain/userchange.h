@@ -25,6 +25,7 @@ enum userchange_kind {
 	UC_LOCK,
 	UC_UNLOCK,
 	UC_DISABLE,
+	UC_ENABLE,	/* USER.ENABLE: sign-in allowed again */
 };
 
 /* Most changes one USER.CHANGES answer carries; `more` says if there are

@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "lockout.h"
 #include "mfa.h"
+#include "notice.h"
 #include "loginlog.h"
 #include "password.h"
 #include "policy.h"
@@ -31,6 +32,14 @@ static const char sql_find_user[] =
 
 static const char sql_user_hash[] =
 	"SELECT password_hash FROM users WHERE id = ?";
+
+/* The lock and status as they are now, with the row locked until the
+ * sign-in's transaction ends: a failure that locks the account meanwhile
+ * (lockout.c updates this row) either committed before, and is seen here,
+ * or waits until the session is in place and then ends it. */
+static const char sql_recheck[] =
+	"SELECT locked_at IS NULL AND status = 'active' FROM users"
+	" WHERE id = ? FOR UPDATE";
 
 static const char sql_find_facility[] =
 	"SELECT id FROM facilities WHERE code = ? AND active = 1";
@@ -139,11 +148,37 @@ static int login_mfa(struct ctx *ctx, const struct login_user *u,
 		return -1;
 	if (ok)
 		return 0;
-	if (lockout_record_failure(ctx->db, ctx->arena, u->id, &locked, err) != 0)
+	if (lockout_record_failure(ctx, u->id, &locked, err) != 0)
 		return -1;
 	return login_fail(ctx, u->facility_id, typed,
 			  locked ? "otp,locked" : "otp", channel,
 			  E_AUTH_FAILED, err);
+}
+
+/* Records the success and opens the session in one transaction that
+ * re-reads the lock first (sql_recheck): 1 done, 0 the account was locked
+ * or disabled since login_find read it, -1 error. */
+static int login_open(struct ctx *ctx, const struct login_user *u,
+		      const char *channel, struct err *err)
+{
+	struct dbparam p[] = { P_INT(u->id) };
+	struct dbres r;
+	int open;
+
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	if (db_query(ctx->db, sql_recheck, p, 1, ctx->arena, &r, err) != 0)
+		goto fail;
+	open = r.nrows == 1 && strcmp(dbres_get(&r, 0, 0), "1") == 0;
+	if (open && (lockout_record_success(ctx->db, u->id, err) != 0 ||
+		     session_open(ctx, u->id, u->facility_id, channel, err) != 0))
+		goto fail;
+	if (db_commit(ctx->db, err) != 0)
+		goto fail;
+	return open;
+fail:
+	db_rollback(ctx->db);
+	return -1;
 }
 
 static int login_success(struct ctx *ctx, const struct login_user *u,
@@ -152,13 +187,16 @@ static int login_success(struct ctx *ctx, const struct login_user *u,
 			 struct err *err)
 {
 	struct policy pol = *p;
-	int expired;
+	int expired, open;
 
-	if (lockout_record_success(ctx->db, u->id, err) != 0)
+	open = login_open(ctx, u, channel, err);
+	if (open < 0)
 		return -1;
+	if (!open)
+		return login_fail(ctx, u->facility_id, typed, "locked", channel,
+				  E_AUTH_FAILED, err);
 	login_rehash(ctx, u, pw);
-	if (session_open(ctx, u->id, u->facility_id, channel, err) != 0 ||
-	    loginlog_write(ctx, u->facility_id, typed, 1, NULL, channel, err) != 0)
+	if (loginlog_write(ctx, u->facility_id, typed, 1, NULL, channel, err) != 0)
 		return -1;
 	ctx->facility_id = u->facility_id;
 	ctx->facility_code = u->facility_code;
@@ -206,7 +244,7 @@ HANDLER(h_login)
 				  "unknown", channel, E_AUTH_FAILED, err);
 	}
 	if (!password_verify(u.hash, pw->s, pw->len)) {
-		if (lockout_record_failure(ctx->db, ctx->arena, u.id, &locked, err) != 0)
+		if (lockout_record_failure(ctx, u.id, &locked, err) != 0)
 			return -1;
 		return login_fail(ctx, u.facility_id, typed,
 				  locked ? "password,locked" : "password", channel,
@@ -263,7 +301,7 @@ static int change_verify_current(struct ctx *ctx, const struct argval *cur,
 	*hash = r.nrows == 1 ? dbres_get(&r, 0, 0) : NULL;
 	if (password_verify(*hash, cur->s, cur->len))
 		return 0;
-	if (lockout_record_failure(ctx->db, ctx->arena, ctx->user_id, &locked,
+	if (lockout_record_failure(ctx, ctx->user_id, &locked,
 				   err) != 0)
 		return -1;
 	return err_set(err, E_AUTH_FAILED, "the current password is wrong");
@@ -288,7 +326,9 @@ HANDLER(h_password_change)
 		return -1;
 	if (pwhistory_set_password(ctx, ctx->user_id, old, fresh, 0, err) != 0 ||
 	    session_close_user(ctx->db, ctx->user_id, ctx->session_id, err) != 0 ||
+	    (ctx->session_restricted && session_rotate(ctx, err) != 0) ||
 	    userchange_record(ctx->db, ctx->user_id, UC_PASSWORD, err) != 0 ||
+	    notice_send(ctx, ctx->user_id, NOTICE_PASSWORD, err) != 0 ||
 	    actlog_write(ctx, "auth", "password.change", ctx->user_name, NULL,
 			 err) != 0 ||
 	    db_commit(ctx->db, err) != 0) {

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "handlers.h"
 #include "lockout.h"
+#include "notice.h"
 #include "loginlog.h"
 #include "outbox.h"
 #include "password.h"
@@ -72,25 +73,40 @@ static int reset_mail(struct ctx *ctx, const struct rec_user *u,
 		      struct err *err)
 {
 	char token[TOKEN_B64_LEN + 1];
-	unsigned char to[256];
-	size_t tolen = 0;
-	char *addr, *body;
+	const char *addr;
+	char *body;
 
-	if (seal_open_hex(ctx, u->email_sealed, to, sizeof(to) - 1, &tolen,
-			  err) != 0 ||
-	    recovery_token_issue(ctx, u->id, token, err) != 0)
+	addr = recovery_email_open(ctx, u->id, u->email_sealed, err);
+	if (!addr || recovery_token_issue(ctx, u->id, token, err) != 0)
 		return -1;
-	addr = arena_strndup(ctx->arena, (const char *)to, tolen);
 	body = arena_printf(ctx->arena,
 		"A password reset was asked for user %s of facility %s.\n\n"
 		"Your one-time reset code: %s\n\n"
 		"It works once, within %d minutes. If you did not ask for it,"
 		" ignore this message; your password has not changed.\n",
 		u->name, u->facility_code, token, RECOVERY_TOKEN_TTL_S / 60);
-	if (!addr || !body)
+	if (!body)
 		return err_set(err, E_INTERNAL, "out of memory");
 	return outbox_enqueue(ctx, u->facility_id, "password_reset", addr,
 			      "Infosys password reset", body, err);
+}
+
+/* Within the limits, a new code and its mail; beyond, nothing (the live
+ * code stays). One transaction, so a counted request always mailed. */
+static int reset_mail_limited(struct ctx *ctx, const struct rec_user *u,
+			      struct err *err)
+{
+	int allowed;
+
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	allowed = recovery_request_allowed(ctx, u->facility_id, u->id, err);
+	if (allowed < 0 || (allowed && reset_mail(ctx, u, err) != 0) ||
+	    db_commit(ctx->db, err) != 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	return 0;
 }
 
 HANDLER(h_password_reset_request)
@@ -100,7 +116,7 @@ HANDLER(h_password_reset_request)
 
 	if (found < 0)
 		return -1;
-	if (found && u.email_sealed && reset_mail(ctx, &u, err) != 0)
+	if (found && u.email_sealed && reset_mail_limited(ctx, &u, err) != 0)
 		return -1;
 	same_answer(data);
 	return 0;
@@ -116,6 +132,7 @@ static int reset_apply(struct ctx *ctx, const struct rec_user *u,
 	    lockout_clear(ctx->db, u->id, err) != 0 ||
 	    session_close_user(ctx->db, u->id, 0, err) != 0 ||
 	    userchange_record(ctx->db, u->id, UC_PASSWORD, err) != 0 ||
+	    notice_send(ctx, u->id, NOTICE_PASSWORD, err) != 0 ||
 	    actlog_write(ctx, "auth", "password.reset", u->name, NULL, err) != 0 ||
 	    db_commit(ctx->db, err) != 0) {
 		db_rollback(ctx->db);

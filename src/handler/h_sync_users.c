@@ -15,6 +15,7 @@
 #include "lockout.h"
 #include "loginlog.h"
 #include "password.h"
+#include "notice.h"
 #include "pwhistory.h"
 #include "recovery.h"
 #include "session.h"
@@ -73,11 +74,15 @@ static int upsert_hash(struct ctx *ctx, const struct pc_user *u,
 {
 	if (!hash->present || (u->hash && strcmp(u->hash, hash->s) == 0))
 		return 0;
-	return pwhistory_set_password(ctx, u->id, u->hash, hash->s, 0, err);
+	if (pwhistory_set_password(ctx, u->id, u->hash, hash->s, 0, err) != 0)
+		return -1;
+	/* A first hash is no change the owner needs telling of. */
+	return u->hash ? notice_send(ctx, u->id, NOTICE_PASSWORD, err) : 0;
 }
 
 /* Sealing uses a fresh nonce each time, so the address is compared by
- * its look-up hash: the same address again writes nothing. */
+ * its look-up hash: the same address again writes nothing. A replaced
+ * address is told, and so is the new one. */
 static int upsert_email(struct ctx *ctx, const struct pc_user *u,
 			const struct argval *email, struct err *err)
 {
@@ -89,7 +94,11 @@ static int upsert_email(struct ctx *ctx, const struct pc_user *u,
 		return -1;
 	if (u->email_hash && strcmp(u->email_hash, h) == 0)
 		return 0;
-	return recovery_email_set(ctx, u->id, email->s, email->len, err);
+	if (u->email_hash && notice_send(ctx, u->id, NOTICE_EMAIL, err) != 0)
+		return -1;
+	if (recovery_email_set(ctx, u->id, email->s, email->len, err) != 0)
+		return -1;
+	return u->email_hash ? notice_send(ctx, u->id, NOTICE_EMAIL, err) : 0;
 }
 
 HANDLER(h_user_upsert)
@@ -106,13 +115,13 @@ HANDLER(h_user_upsert)
 	struct pc_user u = { 0 };
 	int failed;
 
-	/* A hash whose cost parameters would make each sign-in take seconds
-	 * or gigabytes is refused here, before it can slow any login. */
-	if (hash->present && !password_is_phc(hash->s))
-		return err_set(err, E_BAD_ARGUMENT, "key 'hash': argon2id with"
-			       " m at most %lu KiB, t at most %lu, p at most 4"
-			       " expected", PASSWORD_MEMLIMIT_MAX / 1024,
-			       PASSWORD_OPSLIMIT_MAX);
+	/* A hash cheaper than OWASP's floor or dearer than our ceiling is
+	 * refused here (password.h says why), before it can be stored. */
+	if (hash->present && !password_push_acceptable(hash->s))
+		return err_set(err, E_BAD_ARGUMENT, "key 'hash': argon2id at"
+			       " least OWASP's minimum (e.g. m=19456,t=2) and at"
+			       " most m=%lu KiB, m*t=%lu, p=4 expected",
+			       PASSWORD_PUSH_M_MAX, PASSWORD_PUSH_MT_MAX);
 	if (db_begin(ctx->db, err) != 0)
 		return -1;
 	failed = db_exec(ctx->db, sql_upsert, p, 6, &affected, NULL, err) != 0 ||
@@ -224,7 +233,7 @@ HANDLER(h_login_report)
 		return report_log(ctx, name, ts, 0, "unknown", err);
 	}
 	if (!success) {
-		if (lockout_record_failure(ctx->db, ctx->arena, u.id, &locked,
+		if (lockout_record_failure(ctx, u.id, &locked,
 					   err) != 0 ||
 		    report_log(ctx, name, ts, 0,
 			       locked ? "password,locked" : "password", err) != 0)

@@ -1,6 +1,7 @@
 /* h_users — the admin verbs of /api/portal for accounts, the security
  * policy and the login history (PROTOCOL.md §5): USER.LIST, USER.UNLOCK,
- * USER.RESET, USER.DISABLE, POLICY.GET, POLICY.SET, AUDIT.LOGINS.
+ * USER.RESET, USER.DISABLE, USER.ENABLE, USER.SESSIONS, USER.REVOKE,
+ * USER.MFA.RESET, POLICY.GET, POLICY.SET, AUDIT.LOGINS.
  *
  * Every look-up is scoped to the caller's facility, so another facility's
  * user is NOT_FOUND. Every change is written to the activity log in the
@@ -12,6 +13,7 @@
 #include "ctx.h"
 #include "handlers.h"
 #include "lockout.h"
+#include "notice.h"
 #include "password.h"
 #include "policy.h"
 #include "pwhistory.h"
@@ -33,6 +35,15 @@ static const char sql_find[] =
 static const char sql_disable[] =
 	"UPDATE users SET status = 'disabled', updated_at = UTC_TIMESTAMP()"
 	" WHERE id = ?";
+
+static const char sql_enable[] =
+	"UPDATE users SET status = 'active', updated_at = UTC_TIMESTAMP()"
+	" WHERE id = ?";
+
+/* mfa_last_step stays: a code used before the reset stays used. */
+static const char sql_mfa_reset[] =
+	"UPDATE users SET mfa_enabled = 0, mfa_secret = NULL, mfa_pending = NULL,"
+	" updated_at = UTC_TIMESTAMP() WHERE id = ?";
 
 static const char sql_logins[] =
 	"SELECT ts, user_name, result, reason, channel, device_type, address"
@@ -148,6 +159,7 @@ HANDLER(h_user_reset)
 		 lockout_clear(ctx->db, id, err) != 0 ||
 		 session_close_user(ctx->db, id, 0, err) != 0 ||
 		 userchange_record(ctx->db, id, UC_PASSWORD, err) != 0 ||
+		 notice_send(ctx, id, NOTICE_PASSWORD_ADMIN, err) != 0 ||
 		 actlog_write(ctx, "users", "user.reset", name, NULL, err) != 0;
 	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
@@ -180,6 +192,85 @@ HANDLER(h_user_disable)
 	return 0;
 }
 
+HANDLER(h_user_enable)
+{
+	long long id;
+	const char *name;
+
+	if (target_find(ctx, call, &id, &name, NULL, err) != 0)
+		return -1;
+	struct dbparam p[] = { P_INT(id) };
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = db_exec(ctx->db, sql_enable, p, 1, NULL, NULL, err) != 0 ||
+		 userchange_record(ctx->db, id, UC_ENABLE, err) != 0 ||
+		 actlog_write(ctx, "users", "user.enable", name, NULL, err) != 0;
+	if (db_end(ctx->db, rc, err) != 0)
+		return -1;
+	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "status", json_string("active"));
+	return 0;
+}
+
+HANDLER(h_user_sessions)
+{
+	json_t *list = json_array();
+	long long id;
+	const char *name;
+
+	json_object_set_new(data, "sessions", list);
+	if (target_find(ctx, call, &id, &name, NULL, err) != 0 ||
+	    session_list(ctx, id, list, err) != 0)
+		return -1;
+	json_object_set_new(data, "user", json_string(name));
+	return 0;
+}
+
+HANDLER(h_user_revoke)
+{
+	long long id;
+	const char *name;
+
+	if (target_find(ctx, call, &id, &name, NULL, err) != 0 ||
+	    db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = session_close_user(ctx->db, id, 0, err) != 0 ||
+		 actlog_write(ctx, "users", "user.revoke", name, NULL, err) != 0;
+	if (db_end(ctx->db, rc, err) != 0)
+		return -1;
+	if (id == ctx->user_id)
+		ctx->set_cookie = session_cookie_clear(ctx->arena);
+	json_object_set_new(data, "user", json_string(name));
+	return 0;
+}
+
+/* Another admin's lost authenticator: the account signs in with its
+ * password and enrols again in a restricted session. Its sessions end,
+ * so none outlives the factor it was opened with. */
+HANDLER(h_user_mfa_reset)
+{
+	long long id;
+	const char *name;
+
+	if (target_find(ctx, call, &id, &name, NULL, err) != 0)
+		return -1;
+	if (id == ctx->user_id)
+		return err_set(err, E_CONFLICT, "another admin must reset your"
+			       " two-factor sign-in");
+	struct dbparam p[] = { P_INT(id) };
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = db_exec(ctx->db, sql_mfa_reset, p, 1, NULL, NULL, err) != 0 ||
+		 session_close_user(ctx->db, id, 0, err) != 0 ||
+		 notice_send(ctx, id, NOTICE_MFA_RESET, err) != 0 ||
+		 actlog_write(ctx, "users", "user.mfa_reset", name, NULL, err) != 0;
+	if (db_end(ctx->db, rc, err) != 0)
+		return -1;
+	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "mfa", json_false());
+	return 0;
+}
+
 HANDLER(h_policy_get)
 {
 	struct policy pol;
@@ -199,6 +290,7 @@ static int *policy_field(struct policy *p, const char *key)
 {
 	if (!strcmp(key, "idle_timeout_s")) return &p->idle_timeout_s;
 	if (!strcmp(key, "min_length")) return &p->min_length;
+	if (!strcmp(key, "min_score")) return &p->min_score;
 	if (!strcmp(key, "require_digit")) return &p->require_digit;
 	if (!strcmp(key, "require_special")) return &p->require_special;
 	if (!strcmp(key, "require_mixed_case")) return &p->require_mixed_case;

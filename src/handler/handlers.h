@@ -16,6 +16,9 @@ HANDLER(h_login);
 HANDLER(h_logout);
 HANDLER(h_session);
 HANDLER(h_password_change);
+/* h_sessions.c */
+HANDLER(h_session_list);
+HANDLER(h_session_revoke);
 /* h_recovery.c */
 HANDLER(h_password_reset_request);
 HANDLER(h_password_reset);
@@ -30,6 +33,10 @@ HANDLER(h_user_list);
 HANDLER(h_user_unlock);
 HANDLER(h_user_reset);
 HANDLER(h_user_disable);
+HANDLER(h_user_enable);
+HANDLER(h_user_sessions);
+HANDLER(h_user_revoke);
+HANDLER(h_user_mfa_reset);
 HANDLER(h_policy_get);
 HANDLER(h_policy_set);
 HANDLER(h_audit_logins);

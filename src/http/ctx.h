@@ -36,6 +36,9 @@ struct ctx {
 	const char *user_name;
 	unsigned role;			/* one ROLE_* bit */
 	long long session_id;
+	/* The session carries a restriction of PROTOCOL.md §3
+	 * (PASSWORD_CHANGE_REQUIRED or MFA_ENROLL_REQUIRED). */
+	int session_restricted;
 
 	/* what the transport should do */
 	const char *set_cookie;		/* a Set-Cookie header value */

@@ -11,6 +11,7 @@
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
+#include "seal.h"
 #include "server.h"
 
 #define MEDIA_TYPE "application/x-infosys-command"
@@ -320,6 +321,13 @@ int server_main(enum program program)
 	w.conf = conf_load(NULL, &err);
 	if (!w.conf) {
 		fprintf(stderr, "configuration: %s\n", err.msg);
+		return 1;
+	}
+	/* A sealing key others can read, or none, is refused now rather than
+	 * at the first sign-in that needs it (issue 8 defect 6). */
+	if (seal_key_check(w.conf, &err) != 0) {
+		fprintf(stderr, "refusing to start: %s\n", err.msg);
+		conf_free(w.conf);
 		return 1;
 	}
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;

@@ -25,6 +25,13 @@ static const struct argspec login_args[] = {
 	  "web (default) or app (the mobile wrappers; always app from an app"
 	  " origin)" },
 };
+static const struct argspec mfa_enroll_args[] = {
+	{ "password", AT_SECRET, 0, 0, 0, NULL,
+	  "the account's password; required when already enrolled" },
+	{ "otp", AT_SECRET, 0, 0, 0, NULL,
+	  "a current code of the enrolled secret; required when already"
+	  " enrolled" },
+};
 static const struct argspec mfa_confirm_args[] = {
 	{ "otp", AT_SECRET, 1, 0, 0, NULL,
 	  "the current code of the secret MFA.ENROLL gave" },
@@ -50,6 +57,13 @@ static const struct argspec password_change_args[] = {
 	  "the new password; must meet the facility's policy" },
 };
 
+static const struct argspec session_revoke_args[] = {
+	{ "id", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "one of the caller's sessions, from SESSION.LIST" },
+	{ "others", AT_BOOL, 0, 0, 0, NULL,
+	  "true: every session of the caller but this one" },
+};
+
 /* §5 users, policy and audit: argument specs */
 static const struct argspec user_target_args[] = {
 	{ "user", AT_NAME, 1, 0, 0, NULL, "a user of the caller's facility" },
@@ -69,6 +83,8 @@ static const struct argspec policy_set_args[] = {
 	  "how many of the user's last passwords (the current one included)"
 	  " a new one may not repeat" },
 	{ "mfa_admins", AT_BOOL, 0, 0, 0, NULL, "admins must use TOTP" },
+	{ "min_score", AT_INT, 0, 0, 4, NULL,
+	  "least zxcvbn strength score of a new password, 0-4 (default 3)" },
 };
 static const struct argspec audit_logins_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only attempts with this user name" },
@@ -165,8 +181,9 @@ static const struct argspec user_upsert_args[] = {
 	{ "user", AT_NAME, 1, 0, 0, NULL, "the user name on the PC" },
 	{ "role", AT_ENUM, 1, 0, 0, user_roles, "user or admin" },
 	{ "hash", AT_HASH, 0, 0, 0, NULL,
-	  "the password's argon2id PHC string (m at most 262144, t at most 10,"
-	  " p at most 4); left as stored when absent" },
+	  "the password's argon2id PHC string, at least OWASP's minimum"
+	  " (m=47104,t=1 / m=19456,t=2 / m=12288,t=3 / m=9216,t=4 / m=7168,t=5)"
+	  " and at most m=131072, m*t=393216, p=4; left as stored when absent" },
 	{ "email", AT_EMAIL, 0, 0, 0, NULL,
 	  "the recovery address, stored sealed; left as stored when absent" },
 	{ "status", AT_ENUM, 0, 0, 0, user_states,
@@ -263,7 +280,10 @@ const struct verb verb_table[] = {
 	{ "PASSWORD.RESET.REQUEST", PROG_AUTH, ROLE_ANON,
 	  ARGS(reset_request_args), h_password_reset_request,
 	  "Mails a one-time reset code (valid 15 minutes) to the user's"
-	  " recovery address, if there is one; answers `accepted` either way." },
+	  " recovery address, if there is one; answers `accepted` either way."
+	  " At most 3 mails per user and 20 per facility within 15 minutes:"
+	  " beyond, the answer is the same, nothing is mailed and the code"
+	  " already sent stays valid." },
 	{ "PASSWORD.RESET", PROG_AUTH, ROLE_ANON, ARGS(reset_args),
 	  h_password_reset,
 	  "Sets the password with a code from `PASSWORD.RESET.REQUEST` (once),"
@@ -273,23 +293,42 @@ const struct verb verb_table[] = {
 	  h_username_recover,
 	  "Mails the facility's user names bound to `email` to that address;"
 	  " answers `accepted` whether or not there are any." },
-	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, NOARGS, h_mfa_enroll,
+	{ "MFA.ENROLL", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_enroll_args),
+	  h_mfa_enroll,
 	  "Admins: a new TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s) as"
 	  " `secret` (base32) and `otpauth_uri`; it takes effect with"
-	  " `MFA.CONFIRM`.", VF_WHILE_MFA_ENROLL },
+	  " `MFA.CONFIRM`. An account already enrolled must give `password`"
+	  " and a current `otp` (a wrong password counts towards the lockout);"
+	  " without both, or with a wrong one, `FORBIDDEN`.",
+	  VF_WHILE_MFA_ENROLL },
 	{ "MFA.CONFIRM", PROG_AUTH, ROLE_ADMIN, ARGS(mfa_confirm_args),
 	  h_mfa_confirm,
 	  "Turns TOTP on with the secret of the last `MFA.ENROLL` when `otp` is"
 	  " its current code (one step either side; each code works once);"
-	  " the session becomes a full one. `AUTH_FAILED` for a wrong code,"
+	  " the session becomes a full one with a new token (a new cookie)."
+	  " `AUTH_FAILED` for a wrong code,"
 	  " `CONFLICT` without an enrolment.", VF_WHILE_MFA_ENROLL },
 	{ "PASSWORD.CHANGE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
 	  ARGS(password_change_args), h_password_change,
 	  "Checks the current password (a wrong one counts towards the lockout),"
 	  " the policy (`POLICY` naming the rule: min_length, require_digit,"
-	  " require_mixed_case, require_special, user_name, common, history),"
-	  " stores the new hash and ends the user's other sessions.",
+	  " require_mixed_case, require_special, user_name, common, strength,"
+	  " history),"
+	  " stores the new hash and ends the user's other sessions; a session"
+	  " that had to change its password gets a new token (a new cookie).",
 	  VF_WHILE_PASSWORD_CHANGE },
+	{ "SESSION.LIST", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS,
+	  h_session_list,
+	  "The caller's live sessions, newest first: `sessions`, each `id`,"
+	  " `current` (this one), `channel`, `device` (from the user agent:"
+	  " windows, mac, linux, iphone, ipad, android-phone, …), `address`,"
+	  " `started`, `last_seen`. Never a token." },
+	{ "SESSION.REVOKE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
+	  ARGS(session_revoke_args), h_session_revoke,
+	  "Ends one of the caller's sessions (`id`; the current one also clears"
+	  " the cookie) or, with `others=true`, all but the current one; give"
+	  " exactly one of the two (`BAD_ARGUMENT` otherwise). `NOT_FOUND` for"
+	  " an id that is not one of the caller's sessions; logged." },
 
 	/* §5 portal (/api/portal) */
 	/* §5 users, policy and audit: h_users.c */
@@ -307,6 +346,20 @@ const struct verb verb_table[] = {
 	{ "USER.DISABLE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
 	  h_user_disable,
 	  "Disables sign-in and ends the user's sessions at once; logged."
+	  " `CONFLICT` for the caller's own account." },
+	{ "USER.ENABLE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_enable,
+	  "Allows sign-in again (a lockout stays until USER.UNLOCK); the PCs"
+	  " read it back as an `enable` change; logged." },
+	{ "USER.SESSIONS", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_sessions,
+	  "The user's live sessions: `user`, `sessions` as in `SESSION.LIST`." },
+	{ "USER.REVOKE", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_revoke, "Ends all of the user's sessions at once; logged." },
+	{ "USER.MFA.RESET", PROG_PORTAL, ROLE_ADMIN, ARGS(user_target_args),
+	  h_user_mfa_reset,
+	  "Clears the user's TOTP enrolment and ends their sessions; they enrol"
+	  " again at the next sign-in. The user is mailed a notice; logged."
 	  " `CONFLICT` for the caller's own account." },
 	{ "POLICY.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_policy_get,
 	  "The facility's security policy (every key of `POLICY.SET`)." },
@@ -420,8 +473,8 @@ const struct verb verb_table[] = {
 	  "Creates or updates a user of the facility from the PC; the hash is"
 	  " stored as is, `status` disabled ends the user's sessions. The same"
 	  " line again changes nothing. Not echoed by USER.CHANGES. data:"
-	  " `user`, `created`, `status`, `locked`. BAD_ARGUMENT for a hash with"
-	  " absurd cost parameters." },
+	  " `user`, `created`, `status`, `locked`. BAD_ARGUMENT for a hash outside"
+	  " the cost bounds." },
 	{ "USER.REMOVE", PROG_SYNC, ROLE_PC, ARGS(user_remove_args),
 	  h_user_remove,
 	  "Deletes the user; their sessions end in the same transaction. data:"
@@ -432,7 +485,7 @@ const struct verb verb_table[] = {
 	  "Server-side account changes after revision `since`, OLDEST first"
 	  " (the order a PC applies them in; an exception to the newest-first"
 	  " rule of lists), at most 500: `changes`, each `rev`, `user`, `kind`"
-	  " (password, lock, unlock, disable), `ts`, and the account's state"
+	  " (password, lock, unlock, disable, enable), `ts`, and the account's state"
 	  " after it: `status`, `locked`, and for password `hash` and"
 	  " `must_change_password`. `revision`: the last revision returned, or"
 	  " the facility's newest when none (lower than `since` means the PC's"

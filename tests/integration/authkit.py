@@ -123,10 +123,21 @@ class Facility:
             f" VALUES ({self.id}, {args})")
 
 
+OUTBOX_AD = "mail_outbox.message_sealed"
+
+
+def user_ad(facility_id, user, column="email_sealed"):
+    """The additional data a users column of that row is sealed with."""
+    uid = sql(f"SELECT id FROM users WHERE facility_id = {facility_id}"
+              f" AND name = '{user}'")[0][0]
+    return f"users.{column}:{uid}"
+
+
 class Sealer:
     """The sealing of src/crypto/seal.c, redone with libsodium through ctypes, so
     the tests can give a user a recovery address (no verb of the portal
-    sets one) and read the sealed mail outbox."""
+    sets one) and read the sealed mail outbox. A value is bound to its
+    place by the additional data `ad` (table.column:row)."""
 
     def __init__(self):
         import ctypes
@@ -140,22 +151,28 @@ class Sealer:
             self.key = f.read()
         assert len(self.key) == 32
 
-    def seal(self, plain):
+    def seal(self, plain, ad):
         c = self.c
         nonce = secrets.token_bytes(24)
         out = c.create_string_buffer(16 + len(plain))
-        self.na.crypto_secretbox_easy(out, plain, c.c_ulonglong(len(plain)),
-                                      nonce, self.key)
-        return (nonce + out.raw).hex()
+        adb = ad.encode()
+        assert self.na.crypto_aead_xchacha20poly1305_ietf_encrypt(
+            out, None, plain, c.c_ulonglong(len(plain)), adb,
+            c.c_ulonglong(len(adb)), None, nonce, self.key) == 0
+        return "2" + (nonce + out.raw).hex()
 
-    def open(self, hexstr):
+    def open(self, sealed, ad=OUTBOX_AD):
+        """The plain bytes; None when it does not open with this ad."""
         c = self.c
-        raw = bytes.fromhex(hexstr)
+        assert sealed[0] == "2" and len(sealed) % 2 == 1, sealed[:8]
+        raw = bytes.fromhex(sealed[1:])
         out = c.create_string_buffer(len(raw) - 40)
-        rc = self.na.crypto_secretbox_open_easy(
-            out, raw[24:], c.c_ulonglong(len(raw) - 24), raw[:24], self.key)
-        assert rc == 0
-        return out.raw
+        n = c.c_ulonglong(0)
+        adb = ad.encode()
+        rc = self.na.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            out, c.byref(n), None, raw[24:], c.c_ulonglong(len(raw) - 24),
+            adb, c.c_ulonglong(len(adb)), raw[:24], self.key)
+        return out.raw[:n.value] if rc == 0 else None
 
     def lookup(self, text):
         c = self.c
@@ -171,7 +188,8 @@ class Sealer:
         return md.raw.hex()
 
     def set_email(self, facility_id, user, email):
-        sql(f"UPDATE users SET email_sealed = '{self.seal(email.encode())}',"
+        sealed = self.seal(email.encode(), user_ad(facility_id, user))
+        sql(f"UPDATE users SET email_sealed = '{sealed}',"
             f" email_hash = '{self.lookup(email)}' WHERE facility_id ="
             f" {facility_id} AND name = '{user}'")
 

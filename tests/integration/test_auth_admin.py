@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from authkit import Facility, login, post, q, remember, sql
+from authkit import Facility, cookie_token, login, post, q, remember, sql
 
 WRONG = remember("Not-the-password-2")
 
@@ -100,9 +100,12 @@ def test_reset_gives_a_temporary_password_that_must_be_changed(fac):
     assert (status, reply["error"]["code"]) == (403, "PASSWORD_CHANGE_REQUIRED")
     assert auth(tok, "SESSION")[0] == 200
     new = remember("Fresh-Passphrase-" + fac.code)
-    status, _, reply = auth(tok, f"PASSWORD.CHANGE current={temp} new={new}")
+    status, headers, reply = auth(tok, f"PASSWORD.CHANGE current={temp} new={new}")
     assert status == 200, reply
+    # The restricted session became a full one under a new token.
+    old, tok = tok, remember(cookie_token(headers))
     assert portal(tok, "POLICY.GET")[0] == 200
+    assert auth(old, "SESSION")[0] == 401
     # The temporary password worked once: it no longer signs in.
     assert login(fac.code, "staff", temp)[0] == 401
     assert login(fac.code, "staff", new)[0] == 200
@@ -203,8 +206,9 @@ def test_expired_password_must_be_changed(fac):
     assert status == 200 and reply["data"]["must_change_password"] is True
     status, _, reply = portal(tok, "POLICY.GET")
     assert (status, reply["error"]["code"]) == (403, "PASSWORD_CHANGE_REQUIRED")
-    assert change(fac, tok, "staff", "Fourth-Passphrase-" + fac.code)[0] == 200
-    assert portal(tok, "POLICY.GET")[0] == 200
+    status, headers, _ = change(fac, tok, "staff", "Fourth-Passphrase-" + fac.code)
+    assert status == 200
+    assert portal(remember(cookie_token(headers)), "POLICY.GET")[0] == 200
 
 
 def test_password_change_keeps_only_hashes(fac):

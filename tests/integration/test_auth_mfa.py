@@ -8,7 +8,7 @@ import struct
 import time
 from urllib.parse import parse_qs, urlparse
 
-from authkit import Facility, post, remember, sql
+from authkit import Facility, Sealer, cookie_token, post, remember, sql, user_ad
 
 
 def totp(secret_b32, step):
@@ -30,9 +30,9 @@ def enrol(f):
     assert status == 200, reply
     secret = remember(reply["data"]["secret"])
     step = int(time.time()) // 30
-    status, _, reply = auth(tok, f"MFA.CONFIRM otp={totp(secret, step)}")
+    status, headers, reply = auth(tok, f"MFA.CONFIRM otp={totp(secret, step)}")
     assert status == 200, reply
-    return secret, step, tok
+    return secret, step, remember(cookie_token(headers))
 
 
 def test_enrolment_lifts_the_restriction(stack):
@@ -56,9 +56,10 @@ def test_enrolment_lifts_the_restriction(stack):
     status, _, reply = auth(tok, f"MFA.CONFIRM otp={wrong}")
     assert (status, reply["error"]["code"]) == (401, "AUTH_FAILED")
     assert post("/api/portal", "USER.LIST", cookie=tok)[0] == 403
-    status, _, reply = auth(tok, f"MFA.CONFIRM otp={totp(secret, step)}")
+    status, headers, reply = auth(tok, f"MFA.CONFIRM otp={totp(secret, step)}")
     assert status == 200, reply
-    # The same session is now a full one.
+    # The session is now a full one, under a new token.
+    tok = remember(cookie_token(headers))
     assert post("/api/portal", "USER.LIST", cookie=tok)[0] == 200
 
 
@@ -110,7 +111,11 @@ def test_secret_is_sealed_at_rest(stack):
     [[stored]] = sql(f"SELECT mfa_secret FROM users WHERE facility_id = {f.id}"
                      " AND name = 'boss'")
     assert secret not in stored and raw.hex() not in stored
-    assert len(stored) == 2 * (24 + 16 + 20)
+    assert len(stored) == 1 + 2 * (24 + 16 + 20)
+    # Bound to its row: it opens as boss's secret, not as another's.
+    sealer = Sealer()
+    assert sealer.open(stored, user_ad(f.id, "boss", "mfa_secret")) == raw
+    assert sealer.open(stored, user_ad(f.id, "staff", "mfa_secret")) is None
 
 
 def test_mfa_verbs_are_for_admins(stack):

@@ -5,7 +5,7 @@ import ctypes
 import ctypes.util
 import re
 
-from authkit import (Facility, fresh_address, pc_ok, pc_sync, Sealer, login, post, q, remember, sql,
+from authkit import (Facility, fresh_address, pc_ok, pc_sync, Sealer, user_ad, login, post, q, remember, sql,
                      strong_password)
 from conftest import ctl
 
@@ -90,7 +90,7 @@ def test_upsert_twice_converges_and_is_not_echoed(stack):
     role, status, _, sealed, lookup, _ = before
     assert (role, status) == ("admin", "active")
     # Sealed at rest, with the keyed look-up hash beside it.
-    assert email not in sealed and sealer.open(sealed).decode() == email
+    assert email not in sealed and sealer.open(sealed, user_ad(f.id, "nurse2")).decode() == email
     assert lookup == sealer.lookup(email)
     # A batch of the same line twice is fine too (the PC's retry).
     reply = pc_sync(f, line + "\n" + line)[2]
@@ -110,7 +110,8 @@ def test_upsert_updates_role_hash_and_keeps_what_is_absent(stack):
     pc_ok(f, f"USER.UPSERT user=TECH role=admin hash={q(phc(pw2))}")
     role, status, h, sealed, _, must = user_row(f, "tech")
     assert role == "admin" and status == "active" and must == "0"
-    assert sealer.open(sealed).decode() == f"tech.{f.code}@example.org"
+    assert sealer.open(sealed, user_ad(f.id, "tech")).decode() \
+        == f"tech.{f.code}@example.org"
     assert login(f.code, "tech", pw1, src=ADDR[3])[0] == 401
     assert login(f.code, "tech", pw2, src=ADDR[3])[0] == 200
     # Without a hash the stored one stays.
@@ -132,11 +133,15 @@ def test_upsert_disabled_ends_sessions_and_refuses_sign_in(stack):
     assert f.login("staff", src=ADDR[4])[0] == 200
 
 
-def test_upsert_refuses_absurd_hash_parameters(stack):
+def test_upsert_refuses_hash_costs_outside_the_bounds(stack):
+    """Issue 8 defect 3: below OWASP's floor (a fast timing oracle, cheap
+    to crack) or above the ceiling (seconds of an auth worker per try)."""
     f = Facility()
     good = phc(strong_password())
     salt_hash = good.split("$", 4)[4]
-    for params in ("m=4194304,t=3,p=1", "m=65536,t=1000,p=1",
+    for params in ("m=8,t=1,p=1", "m=19455,t=2,p=1", "m=46080,t=1,p=1",
+                   "m=262144,t=10,p=1", "m=131072,t=4,p=1",
+                   "m=4194304,t=3,p=1", "m=65536,t=1000,p=1",
                    "m=65536,t=3,p=64"):
         bad = f"$argon2id$v=19${params}${salt_hash}"
         status, _, reply = pc_sync(f, "PING\nUSER.UPSERT user=x role=user"
@@ -330,7 +335,7 @@ def test_report_keeps_the_pcs_time(stack):
                f" {f.id}") == [["2026-01-02 03:04:05.000"]]
 
 
-def test_login_rehashes_a_weaker_pc_hash_and_keeps_a_stronger_one(stack):
+def test_login_rehashes_pc_hashes_to_the_servers_cost(stack):
     f = Facility()
     f.policy()
     weak_pw, strong_pw = strong_password(), strong_password()
@@ -341,6 +346,8 @@ def test_login_rehashes_a_weaker_pc_hash_and_keeps_a_stronger_one(stack):
     assert login(f.code, "strong", strong_pw, src=ADDR[12])[0] == 200
     rehashed = user_row(f, "weak")[2]
     assert rehashed.startswith("$argon2id$v=19$m=65536,t=3,p=1$"), rehashed
-    assert user_row(f, "strong")[2] == strong
+    # A heavier hash costs every sign-in more: it converges too.
+    assert user_row(f, "strong")[2] != strong
+    assert user_row(f, "strong")[2].startswith("$argon2id$v=19$m=65536,t=3,p=1$")
     # The new hash is the same password.
     assert login(f.code, "weak", weak_pw, src=ADDR[12])[0] == 200

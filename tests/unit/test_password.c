@@ -39,8 +39,10 @@ TEST(hash_of_another_implementation_verifies)
 	CHECK(password_is_phc(ref));
 	CHECK(password_verify(ref, pw, strlen(pw)));
 	CHECK(!password_verify(ref, "correct horse battery stapler", 29));
-	/* t=4 is stronger than the server's t=3: nothing to re-hash. */
-	CHECK(!password_needs_rehash(ref));
+	/* Within the bounds a PC may push, and re-hashed to the server's
+	 * own cost at the next sign-in. */
+	CHECK(password_push_acceptable(ref));
+	CHECK(password_needs_rehash(ref));
 }
 
 TEST(same_password_different_salt)
@@ -64,6 +66,25 @@ TEST(malformed_hashes_fail_closed)
 	CHECK(!password_is_phc("$argon2id$v=19$m=4194304,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
 	CHECK(!password_is_phc("$argon2id$v=19$m=65536,t=1000,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
 	CHECK(password_is_phc("$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
+}
+
+/* OWASP's floor and the README's ceiling for hashes a PC pushes. */
+TEST(pushed_hash_bounds)
+{
+#define PHC(params) "$argon2id$v=19$" params "$c2FsdHNhbHQ$aGFzaGhhc2g"
+	CHECK(password_push_acceptable(PHC("m=65536,t=3,p=1")));
+	CHECK(password_push_acceptable(PHC("m=19456,t=2,p=1")));
+	CHECK(password_push_acceptable(PHC("m=47104,t=1,p=1")));
+	CHECK(password_push_acceptable(PHC("m=7168,t=5,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=8,t=1,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=19455,t=2,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=46080,t=1,p=1")));
+	CHECK(password_push_acceptable(PHC("m=131072,t=3,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=131073,t=1,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=131072,t=4,p=1")));
+	CHECK(!password_push_acceptable(PHC("m=262144,t=10,p=1")));
+	CHECK(!password_push_acceptable("plain"));
+#undef PHC
 }
 
 TEST(weaker_parameters_need_rehash)
@@ -142,6 +163,7 @@ int main(int argc, char **argv)
 	RUN(hash_of_another_implementation_verifies);
 	RUN(same_password_different_salt);
 	RUN(malformed_hashes_fail_closed);
+	RUN(pushed_hash_bounds);
 	RUN(weaker_parameters_need_rehash);
 	RUN(dummy_verify_costs_like_a_real_one);
 	RUN(malformed_hash_costs_a_verify);

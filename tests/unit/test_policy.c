@@ -99,8 +99,9 @@ TEST(policy_json_has_every_key)
 
 	policy_defaults(&p);
 	j = policy_to_json(&p);
-	CHECK_EQ_INT(json_object_size(j), 8);
+	CHECK_EQ_INT(json_object_size(j), 9);
 	CHECK_EQ_INT(json_integer_value(json_object_get(j, "min_length")), 12);
+	CHECK_EQ_INT(json_integer_value(json_object_get(j, "min_score")), 3);
 	CHECK(json_is_true(json_object_get(j, "mfa_admins")));
 	CHECK(json_is_false(json_object_get(j, "require_digit")));
 	json_decref(j);

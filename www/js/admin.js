@@ -1,5 +1,6 @@
 // admin — users (unlock, reset with the temporary password shown once,
-// disable), the security policy, and the audit views with filters.
+// disable and enable, their sessions and ending them, two-step reset),
+// the security policy, and the audit views with filters.
 import { portal } from './proto.js';
 import { $, h, clear, say, timeEl, values, when } from './dom.js';
 import { current } from './app.js';
@@ -22,8 +23,32 @@ async function userAction(verb, user, done) {
   loadUsers();
 }
 
+const DEVICE_WORDS = { windows: 'Windows', mac: 'Mac', linux: 'Linux', chromeos: 'Chromebook',
+  iphone: 'iPhone', ipad: 'iPad', 'android-phone': 'Android phone', 'android-tablet': 'Android tablet' };
+
+// Destructive actions ask first; question is what the admin confirms.
+function confirmed(question, verb, user, done) {
+  if (confirm(question)) userAction(verb, user, done);
+}
+
+async function showSessions(user) {
+  const r = await portal('USER.SESSIONS', { user });
+  if (!r.ok) return msg(r.error.message, 'error');
+  const box = $('#sessions-' + CSS.escape(user));
+  const list = r.data.sessions;
+  clear(box, list.length === 0 ? h('p', {}, `${user} is not signed in anywhere.`)
+    : h('ul', { class: 'list' }, list.map((s) => h('li', {},
+      `${DEVICE_WORDS[s.device] || 'Other device'} · ${s.address} · since `, timeEl(s.started),
+      ' · last active ', timeEl(s.last_seen)))),
+  list.length === 0 ? null : h('button', { type: 'button', class: 'danger',
+    onclick: () => confirmed(`Sign ${user} out everywhere? They are signed out at once.`,
+      'USER.REVOKE', user, `${user} was signed out everywhere.`) }, `Sign ${user} out everywhere`));
+  box.hidden = false;
+}
+
 function userItem(u) {
   const status = u.locked ? 'locked' : u.status;
+  const self = u.user === (current() || {}).user;
   return h('li', { class: 'user user-' + status },
     h('p', { class: 'user-head' }, h('strong', {}, u.user), ` · ${u.role} · `,
       h('span', { class: 'badge badge-' + status }, status)),
@@ -34,10 +59,17 @@ function userItem(u) {
         onclick: () => userAction('USER.UNLOCK', u.user, `${u.user} was unlocked.`) }, `Unlock ${u.user}`) : null,
       h('button', { type: 'button',
         onclick: () => userAction('USER.RESET', u.user) }, `Reset password of ${u.user}`),
-      u.status !== 'disabled' && u.user !== (current() || {}).user ? h('button', { type: 'button', class: 'danger',
-        onclick: () => { if (confirm(`Disable ${u.user}? They are signed out at once.`)) userAction('USER.DISABLE', u.user, `${u.user} was disabled.`); } },
-        `Disable ${u.user}`) : null),
-    h('div', { id: 'reset-' + u.user, class: 'reset-box', role: 'status', hidden: true }));
+      h('button', { type: 'button', onclick: () => showSessions(u.user) }, `Sessions of ${u.user}`),
+      u.status !== 'disabled' && !self ? h('button', { type: 'button', class: 'danger',
+        onclick: () => confirmed(`Disable ${u.user}? They are signed out at once.`, 'USER.DISABLE', u.user, `${u.user} was disabled.`) },
+        `Disable ${u.user}`) : null,
+      u.status === 'disabled' ? h('button', { type: 'button',
+        onclick: () => userAction('USER.ENABLE', u.user, `${u.user} can sign in again.`) }, `Enable ${u.user}`) : null,
+      u.mfa && !self ? h('button', { type: 'button', class: 'danger',
+        onclick: () => confirmed(`Reset two-step sign-in of ${u.user}? They are signed out and set it up again at the next sign-in.`,
+          'USER.MFA.RESET', u.user, `Two-step sign-in of ${u.user} was reset.`) }, `Reset two-step of ${u.user}`) : null),
+    h('div', { id: 'reset-' + u.user, class: 'reset-box', role: 'status', hidden: true }),
+    h('div', { id: 'sessions-' + u.user, class: 'sessions-box', hidden: true }));
 }
 
 async function loadUsers() {
@@ -46,7 +78,7 @@ async function loadUsers() {
   clear($('#users'), r.data.users.map(userItem));
 }
 
-const NUMBERS = ['idle_timeout_s', 'min_length', 'max_age_days', 'history'];
+const NUMBERS = ['idle_timeout_s', 'min_length', 'min_score', 'max_age_days', 'history'];
 const FLAGS = ['require_digit', 'require_special', 'require_mixed_case', 'mfa_admins'];
 
 async function loadPolicy() {

@@ -8,8 +8,10 @@ import { commandsShow, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
 import * as wrapper from './wrapper.js';
+import { accountShow, accountInit } from './account.js';
+import { attachMeter } from './strength.js';
 
-const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin'];
+const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account'];
 const ERR = {
   AUTH_FAILED: 'The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.',
   THROTTLED: 'Too many failed sign-ins from this device. Wait 15 minutes and try again.',
@@ -35,12 +37,13 @@ function route() {
   if (session.must_change_password) return show('password');
   if (session.mfa_enroll_required) return show('enroll');
   let view = location.hash.slice(1) || 'dashboard';
-  if (!['dashboard', 'commands', 'admin'].includes(view)) view = 'dashboard';
+  if (!['dashboard', 'commands', 'admin', 'account'].includes(view)) view = 'dashboard';
   if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
   show(view);
   if (view === 'dashboard') dashboardShow();
   if (view === 'commands') commandsShow();
   if (view === 'admin') adminShow();
+  if (view === 'account') accountShow();
 }
 
 function signedIn(data) {
@@ -206,6 +209,11 @@ function init() {
   window.addEventListener('hashchange', () => { if (session) route(); });
   commandsInit();
   adminInit();
+  accountInit();
+  const mine = () => (session ? [session.user, session.facility] : []);
+  attachMeter($('#pw-new'), $('#pw-strength'), mine);
+  attachMeter($('#ac-new'), $('#ac-strength'), mine);
+  attachMeter($('#rp-new'), $('#rp-strength'), () => [$('#rp-user').value, $('#rp-facility').value]);
   enrollInit(() => { session.mfa_enroll_required = false; loadSession({ idle_timeout_s: session.idle_timeout_s }); });
   wrapper.backButton(back);
   if (wrapper.bundled) {
