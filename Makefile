@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
+VERSION := 1.0.0
 PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl libutf8proc
 
 # Local stack (make run) and the test stack (make test) live apart.
@@ -24,6 +25,7 @@ LIB_DIRS := src/core src/crypto src/db src/proto src/phi src/domain \
             src/handler src/http
 INCLUDES := $(addprefix -I,$(LIB_DIRS))
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INCLUDES) \
+           -DINFOSYS_VERSION='"$(VERSION)"' \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)

@@ -13,6 +13,7 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
+	{ "db", ctl_db_cmd },
 	{ "migrate", ctl_migrate },
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
@@ -25,7 +26,10 @@ static void help(FILE *f)
 {
 	fputs("usage: infosysctl [--conf PATH] COMMAND [ARGS]\n"
 	      "\n"
+	      "  db init [--admin USER]           once, as the MariaDB administrator: the database,\n"
+	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
+	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
 	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
 	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
 	      "  facility list                    all facilities\n"
@@ -64,6 +68,10 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return ctl_usage("no command given");
+	if (!strcmp(argv[i], "--version")) {
+		puts("infosysctl " INFOSYS_VERSION);
+		return CTL_OK;
+	}
 	if (!strcmp(argv[i], "help") || !strcmp(argv[i], "--help") ||
 	    !strcmp(argv[i], "-h")) {
 		help(stdout);

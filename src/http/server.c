@@ -218,6 +218,17 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	arena_reset(w->arena);
 }
 
+/* The program's own database account, [database.<name>] (one account
+ * per program, each with only the grants its verbs need). */
+static const char *program_account(enum program program)
+{
+	switch (program) {
+	case PROG_AUTH: return "auth";
+	case PROG_PORTAL: return "portal";
+	default: return "sync";
+	}
+}
+
 int server_main(enum program program)
 {
 	struct worker w = { .program = program };
@@ -235,7 +246,7 @@ int server_main(enum program program)
 	}
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
 	w.body = malloc(w.body_limit + 1);
-	w.db = db_new(w.conf, 0);
+	w.db = db_new_account(w.conf, program_account(program));
 	w.arena = arena_new();
 	if (!w.body || !w.db || !w.arena || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&req, 0, 0) != 0) {
