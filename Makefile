@@ -23,9 +23,8 @@ CFLAGS  ?= -O2 -g
 # handlers, and the HTTP transport with its pipeline.
 LIB_DIRS := src/core src/crypto src/db src/proto src/phi src/domain \
             src/handler src/http
-INCLUDES := $(addprefix -I,$(LIB_DIRS))
+INCLUDES := $(addprefix -I,$(LIB_DIRS)) -Ibuild/gen
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INCLUDES) \
-           -DINFOSYS_VERSION='"$(VERSION)"' \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -69,6 +68,17 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The version, and the schema version the programs need: the highest
+# schema/NNN_*.sql (a program refuses to serve an older schema).
+SCHEMA_VERSION = $(shell ls schema | sed -n 's/^0*\([1-9][0-9]*\)_.*\.sql$$/\1/p' | sort -n | tail -1)
+build/gen/build_info.h: $(wildcard schema/*.sql) Makefile
+	@mkdir -p $(dir $@)
+	@printf '#define INFOSYS_VERSION "%s"\n#define INFOSYS_SCHEMA_REQUIRED %s\n' \
+	    '$(VERSION)' '$(SCHEMA_VERSION)' > $@.tmp && mv $@.tmp $@
+# Order-only: made before the first compile; after that -MMD's
+# dependency files rebuild exactly the objects that include it.
+$(LIB_OBJ) $(CTL_SRC:%.c=$(BUILD)/%.o): | build/gen/build_info.h
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -130,7 +140,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES) \
                -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME ?= 60
-build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR)
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) build/gen/build_info.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LDLIBS)
 

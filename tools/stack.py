@@ -203,7 +203,9 @@ def conf_text(p, settings):
     text = (f"[database]\nsocket = {p.my_sock}\nname = infosys\n\n"
             f"[migrate]\nschema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
-            f"[log]\ndir = {p.log}\n")
+            f"[health]\nauth_socket = {p.run / 'auth.sock'}\n"
+            f"portal_socket = {p.run / 'portal.sock'}\n"
+            f"sync_socket = {p.run / 'sync.sock'}\n")
     # Keys given with --set, in sections of their own after the others.
     sections = {}
     for section, key, value in settings:

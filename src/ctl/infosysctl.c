@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "build_info.h"
 #include "ctl.h"
 #include "ctl_mail.h"
 #include "ctl_release.h"

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "log.h"
 #include "reqlog.h"
 
 static const char sql_insert[] =
@@ -46,7 +47,7 @@ void reqlog_write(struct ctx *ctx, const struct pipeline_result *r,
 
 	if (db_exec(ctx->db, sql_insert, p, sizeof(p) / sizeof(p[0]), NULL,
 		    NULL, &err) != 0)
-		fprintf(stderr, "request %s %s %s status %d: not logged: %s\n",
+		log_error("request %s %s %s status %d: not logged: %s",
 			ctx->request_id, reqlog_endpoint(ctx->program),
 			r->verb ? r->verb : "-", r->status, err.msg);
 	free(params);

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "build_info.h"
+#include "health.h"
+#include "log.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -19,6 +22,7 @@ struct worker {
 	struct arena *arena;
 	char *body;		/* body_limit + 1 bytes, reused */
 	size_t body_limit;
+	struct schema_gate gate;
 };
 
 static long elapsed_us(const struct timespec *t0)
@@ -147,6 +151,15 @@ static const char *reason_phrase(int status)
 	}
 }
 
+/* 1 for GET /api/health: the one resource of this transport that is not a
+ * POSTed command (nginx routes it to a program by its exact path). */
+static int is_health(FCGX_Request *req)
+{
+	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+
+	return uri && !strcmp(uri, "/api/health");
+}
+
 static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 			const json_t *reply)
 {
@@ -159,13 +172,34 @@ static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 		     "X-Content-Type-Options: nosniff\r\n", status,
 		     reason_phrase(status));
 	if (status == 405)
-		FCGX_PutS("Allow: POST\r\n", req->out);
+		FCGX_PutS(is_health(req) ? "Allow: GET\r\n" : "Allow: POST\r\n", req->out);
 	if (ctx->set_cookie)
 		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n", ctx->set_cookie);
 	if (ctx->retry_after > 0)
 		FCGX_FPrintF(req->out, "Retry-After: %d\r\n", ctx->retry_after);
 	FCGX_FPrintF(req->out, "\r\n%s\n", text ? text : "{\"ok\":false}");
 	free(text);
+}
+
+/* Health is not logged: load balancers ask every few seconds. */
+static void serve_health(struct worker *w, FCGX_Request *req, struct ctx *ctx)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	json_t *reply;
+	struct err err;
+	int status;
+
+	if (!method || (strcmp(method, "GET") && strcmp(method, "HEAD"))) {
+		err_set(&err, E_METHOD, "only GET is allowed here");
+		status = err_http_status(err.code);
+		reply = reply_error(NULL, &err);
+	} else {
+		reply = health_answer(w->conf, w->db, w->arena, &status);
+	}
+	write_reply(req, ctx, status, reply);
+	FCGX_Finish_r(req);
+	json_decref(reply);
+	arena_reset(w->arena);
 }
 
 /* A transport refusal: answered before any command is looked at. */
@@ -198,8 +232,12 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	ctx.program = w->program;
 	ctx.now = time(NULL);
 	fill_transport(&ctx, req->envp);
-
-	if (check_transport(w, req, &len, &err) != 0) {
+	if (is_health(req)) {
+		serve_health(w, req, &ctx);
+		return;
+	}
+	if (check_transport(w, req, &len, &err) != 0 ||
+	    schema_gate_pass(&w->gate, w->db, w->arena, ctx.now, &err) != 0) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
 		r.reply = reply_error(NULL, &err);
@@ -229,30 +267,41 @@ static const char *program_account(enum program program)
 	}
 }
 
-int server_main(enum program program)
+int server_main(enum program program, int argc, char **argv)
 {
 	struct worker w = { .program = program };
 	FCGX_Request req;
 	struct err err;
 
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("%s.fcgi %s (schema %ld)\n", reqlog_endpoint(program),
+		       INFOSYS_VERSION, schema_required());
+		return 0;
+	}
+
+	log_setup(reqlog_endpoint(program), NULL);
 	if (sodium_init() < 0) {
-		fprintf(stderr, "libsodium failed to initialise\n");
+		log_error("libsodium failed to initialise");
 		return 1;
 	}
 	w.conf = conf_load(NULL, &err);
 	if (!w.conf) {
-		fprintf(stderr, "configuration: %s\n", err.msg);
+		log_error("configuration: %s", err.msg);
 		return 1;
 	}
+	log_setup(NULL, conf_get(w.conf, "log", "level", NULL));
+	w.gate.version = -1;
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
 	w.body = malloc(w.body_limit + 1);
 	w.db = db_new_account(w.conf, program_account(program));
 	w.arena = arena_new();
 	if (!w.body || !w.db || !w.arena || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&req, 0, 0) != 0) {
-		fprintf(stderr, "worker startup failed\n");
+		log_error("worker startup failed");
 		return 1;
 	}
+	log_debug("worker ready (version %s, needs schema %ld)", INFOSYS_VERSION,
+		  schema_required());
 	while (FCGX_Accept_r(&req) >= 0)
 		serve_one(&w, &req);
 	FCGX_Free(&req, 1);
