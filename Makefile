@@ -162,10 +162,34 @@ bench: deps
 docs: $(BIN)/infosysctl
 	$(BIN)/infosysctl api-reference > docs/api.md
 
+# What a host runs, with the units, configuration examples, docs and the
+# man page; PREFIX and DESTDIR as usual. Paths in the units and examples
+# follow PREFIX. As root without DESTDIR it also creates the infosys
+# system user (systemd-sysusers, from deploy/infosys.sysusers).
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SHARE      := $(DESTDIR)$(PREFIX)/share
+INSTALL_PROGS := $(filter-out $(BIN)/nodb.fcgi,$(PROGS))
+UNITS      := $(wildcard deploy/infosys-*.service deploy/infosys-*.timer)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/infosys
-	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	cp -r schema www $(DESTDIR)$(PREFIX)/share/infosys/
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/infosys $(SHARE)/doc/infosys \
+	    $(SHARE)/man/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+	    $(DESTDIR)$(SYSCONFDIR)/infosys
+	install -m 0755 $(INSTALL_PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r schema www $(SHARE)/infosys/
+	for u in $(UNITS); do \
+	    sed 's|/usr/local|$(PREFIX)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
+	install -m 0644 deploy/infosys.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/infosys.conf
+	sed 's|/usr/local|$(PREFIX)|g' deploy/infosys.conf.example \
+	    > $(DESTDIR)$(SYSCONFDIR)/infosys/infosys.conf.example
+	sed 's|/usr/local|$(PREFIX)|g' nginx.conf.example > $(SHARE)/doc/infosys/nginx.conf.example
+	install -m 0644 README.md docs/api.md $(SHARE)/doc/infosys/
+	gzip -9n < docs/infosysctl.8 > $(SHARE)/man/man8/infosysctl.8.gz
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	    systemd-sysusers $(PREFIX)/lib/sysusers.d/infosys.conf 2>/dev/null || \
+	    getent passwd infosys >/dev/null || \
+	    useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin infosys; fi
 
 clean:
 	rm -rf build bin

@@ -57,5 +57,5 @@
 -- @grant purge sd request_log login_log activity_log sync_log
 -- @grant purge sd readings queue_history mail_outbox password_resets
 -- @grant purge sd user_changes
--- @grant purge ro facilities
+-- @grant purge ro facilities devices queues
 -- @grant purge ro schema_migrations

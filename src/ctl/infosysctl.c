@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
 	{ "db", ctl_db_cmd },
 	{ "migrate", ctl_migrate },
+	{ "purge", ctl_purge },
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
 	{ "mail", ctl_mail },
@@ -31,6 +32,9 @@ static void help(FILE *f)
 	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
 	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
+	      "  purge [--older-than DAYS] [--table TABLE]\n"
+	      "                                   delete log rows older than their retention\n"
+	      "                                   ([retention], [retention.CODE]; purge account)\n"
 	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
 	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
 	      "  facility list                    all facilities\n"

@@ -234,3 +234,48 @@ def test_older_schema_is_refused_with_503_until_migrated(stack):
             break
         time.sleep(0.5)
     assert all(sync(key, "PING")[0] == 200 for _ in range(8))
+
+
+# ------------------------------------------------------------ retention
+
+def test_purge_deletes_only_rows_past_their_retention(stack):
+    keep_code, short_code = new_code(), new_code()
+    create_facility(keep_code)
+    create_facility(short_code)
+    ids = dict(sql("SELECT code, id FROM facilities WHERE code IN"
+                   f" ('{keep_code}', '{short_code}')"))
+    marker = "P" + secrets.token_hex(6)
+
+    def add(fid, days):
+        sql("INSERT INTO request_log (ts, request_id, endpoint, facility_id,"
+            " address, status, duration_us) VALUES (UTC_TIMESTAMP(3) -"
+            f" INTERVAL {days} DAY, '{marker}', 'sync', {fid}, '127.0.0.1',"
+            " 200, 1)")
+
+    for fid in (ids[keep_code], ids[short_code]):
+        for days in (100, 20):
+            add(fid, days)
+    original = stack.conf.read_text()
+    # the facility override: 10 days for one facility, 90 by default
+    stack.conf.write_text(original + f"\n[retention.{short_code}]\n"
+                          "request_log = 10\n")
+    try:
+        out = ctl("purge", "--table", "request_log").stdout
+    finally:
+        stack.conf.write_text(original)
+    assert out.startswith("request_log: ")
+    left = sql("SELECT facility_id, DATEDIFF(UTC_TIMESTAMP(), ts) FROM"
+               f" request_log WHERE request_id = '{marker}' ORDER BY 1, 2")
+    assert left == [[ids[keep_code], "20"]]
+    # the programs' accounts still cannot delete a log row
+    assert as_account(stack, "sync", "DELETE FROM request_log WHERE"
+                      f" request_id = '{marker}'").returncode != 0
+
+
+def test_purge_older_than_applies_to_every_table(stack):
+    out = ctl("purge", "--older-than", "36500").stdout
+    for table in ("request_log", "login_log", "activity_log", "sync_log",
+                  "readings", "queue_history", "mail_outbox"):
+        assert f"{table}: " in out
+    bad = ctl("purge", "--older-than", "0", check=False)
+    assert bad.returncode == 2
