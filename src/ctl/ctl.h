@@ -77,6 +77,8 @@ int ctl_grants_apply(struct db *db, const struct migration *m, size_t n,
 int ctl_db_cmd(int argc, char **argv);
 int ctl_migrate(int argc, char **argv);
 int ctl_purge(int argc, char **argv);
+/* backup DIR and restore DIR (argv[0] says which). */
+int ctl_backup(int argc, char **argv);
 int ctl_facility(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_api_reference(int argc, char **argv);

@@ -17,6 +17,8 @@ static const struct {
 	{ "db", ctl_db_cmd },
 	{ "migrate", ctl_migrate },
 	{ "purge", ctl_purge },
+	{ "backup", ctl_backup },
+	{ "restore", ctl_backup },
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
 	{ "mail", ctl_mail },
@@ -32,6 +34,8 @@ static void help(FILE *f)
 	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
 	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
+	      "  backup DIR                       consistent dump, key, configuration, MANIFEST\n"
+	      "  restore DIR                      onto an empty database: dump, key, then migrate\n"
 	      "  purge [--older-than DAYS] [--table TABLE]\n"
 	      "                                   delete log rows older than their retention\n"
 	      "                                   ([retention], [retention.CODE]; purge account)\n"
