@@ -205,7 +205,8 @@ def conf_text(p, settings):
             f"[security]\nkey_file = {p.key}\n\n"
             f"[health]\nauth_socket = {p.run / 'auth.sock'}\n"
             f"portal_socket = {p.run / 'portal.sock'}\n"
-            f"sync_socket = {p.run / 'sync.sock'}\n")
+            f"sync_socket = {p.run / 'sync.sock'}\n\n"
+            f"[metrics]\ndir = {p.run}\n")
     # Keys given with --set, in sections of their own after the others.
     sections = {}
     for section, key, value in settings:

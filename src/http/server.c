@@ -8,6 +8,7 @@
 #include "build_info.h"
 #include "health.h"
 #include "log.h"
+#include "metrics.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -151,13 +152,19 @@ static const char *reason_phrase(int status)
 	}
 }
 
-/* 1 for GET /api/health: the one resource of this transport that is not a
- * POSTed command (nginx routes it to a program by its exact path). */
-static int is_health(FCGX_Request *req)
+/* 1 when the request is for path: GET /api/health and GET /metrics are
+ * the resources of this transport that are not POSTed commands (nginx
+ * routes them to a program by their exact path). */
+static int is_path(FCGX_Request *req, const char *path)
 {
 	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
 
-	return uri && !strcmp(uri, "/api/health");
+	return uri && !strcmp(uri, path);
+}
+
+static int is_health(FCGX_Request *req)
+{
+	return is_path(req, "/api/health");
 }
 
 static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
@@ -202,6 +209,26 @@ static void serve_health(struct worker *w, FCGX_Request *req, struct ctx *ctx)
 	arena_reset(w->arena);
 }
 
+/* Prometheus text of every pool's counters; nginx lets only local
+ * addresses ask. Not logged, like health. */
+static void serve_metrics(struct worker *w, FCGX_Request *req)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	char *text = NULL;
+	int get = method && !strcmp(method, "GET");
+
+	if (get)
+		text = metrics_render(w->conf);
+	FCGX_FPrintF(req->out, "Status: %s\r\n"
+		     "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+		     "Cache-Control: no-store\r\n%s\r\n%s",
+		     !get ? "405 Method Not Allowed" : text ? "200 OK" : "404 Not Found",
+		     get ? "" : "Allow: GET\r\n",
+		     !get ? "only GET\n" : text ? text : "metrics are off: set [metrics] dir\n");
+	FCGX_Finish_r(req);
+	free(text);
+}
+
 /* A transport refusal: answered before any command is looked at. */
 static int check_transport(struct worker *w, FCGX_Request *req, long *len,
 			   struct err *err)
@@ -223,7 +250,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	struct pipeline_result r = { 0 };
 	struct timespec t0;
 	struct err err;
-	long len = 0;
+	long len = 0, us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ctx.arena = w->arena;
@@ -234,6 +261,11 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	fill_transport(&ctx, req->envp);
 	if (is_health(req)) {
 		serve_health(w, req, &ctx);
+		return;
+	}
+	if (is_path(req, "/metrics")) {
+		serve_metrics(w, req);
+		arena_reset(w->arena);
 		return;
 	}
 	if (check_transport(w, req, &len, &err) != 0 ||
@@ -249,8 +281,10 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	write_reply(req, &ctx, r.status, r.reply);
 	/* The client has its answer; logging does not delay it. */
 	FCGX_Finish_r(req);
+	us = elapsed_us(&t0);
+	metrics_count(r.verb, r.code, us);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
-		reqlog_write(&ctx, &r, elapsed_us(&t0));
+		reqlog_write(&ctx, &r, us);
 	json_decref(r.reply);
 	json_decref(r.params);
 	arena_reset(w->arena);
@@ -290,6 +324,7 @@ int server_main(enum program program, int argc, char **argv)
 		return 1;
 	}
 	log_setup(NULL, conf_get(w.conf, "log", "level", NULL));
+	metrics_open(w.conf, program);
 	w.gate.version = -1;
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
 	w.body = malloc(w.body_limit + 1);

@@ -3,6 +3,7 @@ their grants, migrate granting before revoking under live traffic,
 migrate --status/--dry-run, db init, GET /api/health and the programs'
 refusal to serve an older schema."""
 import configparser
+import http.client
 import os
 import secrets
 import signal
@@ -279,3 +280,46 @@ def test_purge_older_than_applies_to_every_table(stack):
         assert f"{table}: " in out
     bad = ctl("purge", "--older-than", "0", check=False)
     assert bad.returncode == 2
+
+
+# -------------------------------------------------------------- metrics
+
+def metric(text, line_prefix):
+    for line in text.splitlines():
+        if line.startswith(line_prefix + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_metrics_count_requests_without_a_database_write(stack):
+    key = create_facility(new_code())
+    ping = 'infosys_requests_total{endpoint="sync",verb="PING",code="OK"}'
+    status, headers, before = request("/metrics", method="GET")
+    assert status == 200
+    assert headers and dict(headers)["Content-Type"].startswith("text/plain; version=0.0.4")
+    logged = sql("SELECT COUNT(*) FROM request_log")[0][0]
+    for _ in range(3):
+        assert sync(key, "PING")[0] == 200
+    assert sync("wrong-key", "PING")[0] == 401
+    _, _, after = request("/metrics", method="GET")
+    before, after = before.decode(), after.decode()
+    assert metric(after, ping) - metric(before, ping) >= 3
+    assert metric(after, 'infosys_requests_total{endpoint="sync",verb="PING",'
+                  'code="AUTH_REQUIRED"}') + metric(
+        after, 'infosys_requests_total{endpoint="sync",verb="PING",'
+        'code="AUTH_FAILED"}') >= 1
+    assert "# TYPE infosys_request_duration_seconds histogram" in after
+    assert metric(after, 'infosys_request_duration_seconds_count{endpoint="sync"}') >= 4
+    # the scrapes themselves are not logged
+    assert int(sql("SELECT COUNT(*) FROM request_log")[0][0]) == int(logged) + 4
+
+
+def test_metrics_only_for_local_scrapers(stack):
+    s = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10,
+                                   source_address=("127.0.7.1", 0))
+    try:
+        s.request("GET", "/metrics")
+        assert s.getresponse().status == 403
+    finally:
+        s.close()
+    assert request("/metrics", method="POST")[0] == 405
