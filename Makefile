@@ -184,7 +184,7 @@ install: all
 	sed 's|/usr/local|$(PREFIX)|g' deploy/infosys.conf.example \
 	    > $(DESTDIR)$(SYSCONFDIR)/infosys/infosys.conf.example
 	sed 's|/usr/local|$(PREFIX)|g' nginx.conf.example > $(SHARE)/doc/infosys/nginx.conf.example
-	install -m 0644 README.md docs/api.md $(SHARE)/doc/infosys/
+	install -m 0644 README.md docs/api.md deploy/grafana-dashboard.json $(SHARE)/doc/infosys/
 	gzip -9n < docs/infosysctl.8 > $(SHARE)/man/man8/infosysctl.8.gz
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 	    systemd-sysusers $(PREFIX)/lib/sysusers.d/infosys.conf 2>/dev/null || \

@@ -46,3 +46,20 @@ def test_unit_sandboxing_scores_below_5(staged, unit):
     score = re.search(r"Overall exposure level for \S+: ([\d.]+)", r.stdout)
     assert score, r.stdout + r.stderr
     assert float(score.group(1)) < 5, r.stdout[-2000:]
+
+
+def test_grafana_dashboard_uses_only_metrics_the_programs_export(staged):
+    import json
+    dash = json.loads((staged / "usr/share/doc/infosys/grafana-dashboard.json")
+                      .read_text())
+    exported = {"infosys_requests_total", "infosys_request_duration_seconds_bucket",
+                "infosys_request_duration_seconds_sum",
+                "infosys_request_duration_seconds_count"}
+    names = set()
+    for panel in dash["panels"]:
+        for target in panel["targets"]:
+            names |= set(re.findall(r"\binfosys_\w+", target["expr"]))
+    assert names and names <= exported, names - exported
+    src = (REPO / "src/http/metrics.c").read_text()
+    for name in names:
+        assert name.rsplit("_bucket", 1)[0] in src
