@@ -169,7 +169,8 @@ docs: $(BIN)/infosysctl
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SHARE      := $(DESTDIR)$(PREFIX)/share
-INSTALL_PROGS := $(filter-out $(BIN)/nodb.fcgi,$(PROGS))
+# nodb.fcgi is the benchmarks' and infosys-agent the development stack's.
+INSTALL_PROGS := $(filter-out $(BIN)/nodb.fcgi $(BIN)/infosys-agent,$(PROGS))
 UNITS      := $(wildcard deploy/infosys-*.service deploy/infosys-*.timer)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/infosys $(SHARE)/doc/infosys \
@@ -186,6 +187,8 @@ install: all
 	sed 's|/usr/local|$(PREFIX)|g' nginx.conf.example > $(SHARE)/doc/infosys/nginx.conf.example
 	install -m 0644 README.md docs/api.md deploy/grafana-dashboard.json $(SHARE)/doc/infosys/
 	gzip -9n < docs/infosysctl.8 > $(SHARE)/man/man8/infosysctl.8.gz
+	for p in auth portal sync; do \
+	    ln -sf infosysctl.8.gz $(SHARE)/man/man8/$$p.fcgi.8.gz; done
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 	    systemd-sysusers $(PREFIX)/lib/sysusers.d/infosys.conf 2>/dev/null || \
 	    getent passwd infosys >/dev/null || \

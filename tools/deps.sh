@@ -11,6 +11,7 @@ packages=(
   mariadb-server mariadb-client nginx-light spawn-fcgi multiwatch
   python3 python3-pytest valgrind wrk openssl curl
   cracklib-runtime john-data chromium
+  dpkg-dev debhelper fakeroot lintian
 )
 # Node.js may come from another Debian-format repository (with npm inside);
 # only when a command is missing is Debian's package added.
