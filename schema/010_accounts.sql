@@ -10,8 +10,8 @@
 -- Scoped lines: `-- @grant ACCOUNT KIND table …` sets one account's
 -- privileges on the tables; an unscoped `-- @grant KIND table …` (the
 -- form of 001–007) sets app, auth, portal and sync at once. A later line
--- wins. KIND: rw, log, ro, none, end (find a user's rows by user_id and
--- delete them, read nothing else), or letters of siud (select, insert,
+-- wins. KIND: rw, log, ro, none, end (find a user's rows by id and
+-- user_id and delete them, read nothing else), or letters of siud (select, insert,
 -- update, delete). So a new table in a later file reaches every program
 -- until a scoped line narrows it.
 --

@@ -54,6 +54,9 @@ int ctl_valid_code(const char *s);
 int ctl_valid_user_name(const char *s);
 int ctl_valid_ident(const char *s);
 
+/* 1 when s is a MariaDB account host: [A-Za-z0-9_.%-]{1,64}. */
+int ctl_valid_host(const char *s);
+
 /* Records an operator action in activity_log (module "infosysctl",
  * address "local"); failures are reported but not fatal. */
 void ctl_activity(struct db *db, long long facility_id, const char *action,

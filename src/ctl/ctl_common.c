@@ -177,3 +177,13 @@ void ctl_activity(struct db *db, long long facility_id, const char *action,
 		fprintf(stderr, "infosysctl: warning: not recorded in activity_log: %s\n",
 			err.msg);
 }
+
+int ctl_valid_host(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-%", *s))
+			return 0;
+	return 1;
+}

@@ -164,8 +164,7 @@ static int db_init(int argc, char **argv)
 		return CTL_FAIL;
 	name = conf_get(c, "database", "name", "infosys");
 	host = conf_get(c, "database", "app_host", "localhost");
-	if (!ctl_valid_ident(name) || !ctl_valid_ident(admin) ||
-	    host[strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789.-%")] != '\0')
+	if (!ctl_valid_ident(name) || !ctl_valid_ident(admin) || !ctl_valid_host(host))
 		return ctl_usage("database name, app_host and --admin must be plain names");
 	mig_path = ctl_migrate_conf_path(buf, sizeof(buf));
 	err_clear(&err);

@@ -4,13 +4,12 @@
  *   -- @grant ACCOUNT KIND table …    one account (auth portal sync purge app)
  *
  * KIND is rw (SELECT INSERT UPDATE DELETE), log (SELECT INSERT), ro
- * (SELECT), none, end (SELECT of user_id and DELETE: may end a user's
+ * (SELECT), none, end (SELECT of id and user_id, DELETE: may end a user's
  * rows without reading them), or letters of "siud". Files are read in
  * order and a later line wins for each account and table it names, so a
  * new table is granted to every program until a line narrows it. The purge
  * account gets only what names it. Every name that later goes into GRANT
  * text is checked against a strict character set here. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -132,16 +131,6 @@ int ctl_grants_collect(const struct migration *m, size_t nm,
 	return 0;
 }
 
-static int valid_host(const char *s)
-{
-	if (!*s || strlen(s) > 64)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-%", *s))
-			return 0;
-	return 1;
-}
-
 int ctl_grants_accounts(struct grant_account *a)
 {
 	const struct conf *c = ctl_conf();
@@ -160,7 +149,7 @@ int ctl_grants_accounts(struct grant_account *a)
 				i == GA_APP ? "database" : sec);
 			return -1;
 		}
-		if (!valid_host(host)) {
+		if (!ctl_valid_host(host)) {
 			fputs("infosysctl: [database] app_host may hold only letters, digits and _ . - %\n",
 			      stderr);
 			return -1;
@@ -179,7 +168,7 @@ int ctl_grants_accounts(struct grant_account *a)
 const char *ctl_grants_privs_text(unsigned privs, char *buf, size_t size)
 {
 	static const struct { unsigned bit; const char *text; } names[] = {
-		{ GP_SELECT, "SELECT" }, { GP_COLSEL, "SELECT (user_id)" },
+		{ GP_SELECT, "SELECT" }, { GP_COLSEL, "SELECT (id, user_id)" },
 		{ GP_INSERT, "INSERT" }, { GP_UPDATE, "UPDATE" },
 		{ GP_DELETE, "DELETE" },
 		{ GP_OTHER, "CREATE, DROP, GRANT OPTION, REFERENCES, INDEX, ALTER,"

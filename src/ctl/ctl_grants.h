@@ -18,7 +18,7 @@ enum {
 	GP_INSERT = 2,
 	GP_UPDATE = 4,
 	GP_DELETE = 8,
-	GP_COLSEL = 16,	/* SELECT (user_id) only: find a user's rows */
+	GP_COLSEL = 16,	/* SELECT (id, user_id) only: find a user's rows */
 	GP_OTHER = 32,	/* anything else a table grant can hold (DDL, GRANT) */
 };
 #define GP_ROWS (GP_SELECT | GP_INSERT | GP_UPDATE | GP_DELETE)
@@ -48,7 +48,7 @@ int ctl_grants_collect(const struct migration *m, size_t n,
 /* The configured accounts (a[GA_COUNT]); -1 on an invalid name. */
 int ctl_grants_accounts(struct grant_account *a);
 
-/* "SELECT, INSERT" for a bit set (GP_COLSEL as "SELECT (user_id)");
+/* "SELECT, INSERT" for a bit set (GP_COLSEL as "SELECT (id, user_id)");
  * buf returned. */
 const char *ctl_grants_privs_text(unsigned privs, char *buf, size_t size);
 

@@ -23,8 +23,9 @@ static const char sql_table_privs[] =
 	"SELECT Table_name, Table_priv FROM mysql.tables_priv"
 	" WHERE Db = ? AND User = ? AND Host = ?";
 static const char sql_column_privs[] =
-	"SELECT DISTINCT Table_name FROM mysql.columns_priv"
-	" WHERE Db = ? AND User = ? AND Host = ? AND FIND_IN_SET('Select', Column_priv)";
+	"SELECT Table_name FROM mysql.columns_priv"
+	" WHERE Db = ? AND User = ? AND Host = ? AND FIND_IN_SET('Select', Column_priv)"
+	" AND Column_name IN ('id', 'user_id') GROUP BY Table_name HAVING COUNT(*) = 2";
 static const char sql_db_privs[] =
 	"SELECT COUNT(*) FROM mysql.db WHERE Db = ? AND User = ? AND Host = ?";
 
