@@ -41,6 +41,7 @@ static void help(FILE *f)
 	      "                                   ([retention], [retention.CODE]; purge account)\n"
 	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
 	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
+	      "  facility disable|enable CODE     stop (or restart) its PCs, sessions and sign-ins\n"
 	      "  facility list                    all facilities\n"
 	      "  user add CODE NAME --role admin|user\n"
 	      "                                   new user; the password is read from standard input\n"

@@ -323,3 +323,20 @@ def test_metrics_only_for_local_scrapers(stack):
     finally:
         s.close()
     assert request("/metrics", method="POST")[0] == 405
+
+
+# ---------------------------------------------------------- operator CLI
+
+def test_facility_disable_stops_its_pcs_until_enabled(stack):
+    code = new_code()
+    key = create_facility(code)
+    assert sync(key, "PING")[0] == 200
+    assert f"facility {code} disabled" in ctl("facility", "disable", code).stdout
+    assert sync(key, "PING")[0] == 401
+    ctl("facility", "enable", code)
+    assert sync(key, "PING")[0] == 200
+    actions = sql("SELECT action FROM activity_log WHERE target = "
+                  f"'{code}' ORDER BY id")
+    assert [a[0] for a in actions][-2:] == ["facility.disable", "facility.enable"]
+    missing = ctl("facility", "disable", "NOSUCH1", check=False)
+    assert missing.returncode == 1 and "no facility" in missing.stderr
