@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
+VERSION := 1.0.0
 PKGS    := fcgi libmariadb libsodium jansson libcrypto libcurl libutf8proc \
            icu-i18n icu-uc
 
@@ -31,7 +32,7 @@ CFLAGS  ?= -O2 -g
 # handlers, and the HTTP transport with its pipeline.
 LIB_DIRS := src/core src/crypto src/db src/proto src/phi src/domain \
             src/handler src/http
-INCLUDES := $(addprefix -I,$(LIB_DIRS))
+INCLUDES := $(addprefix -I,$(LIB_DIRS)) -Ibuild/gen
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INCLUDES) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS ?=
@@ -97,6 +98,17 @@ $(PHI_WORDS_C:.c=.o): $(PHI_WORDS_C)
 # The name lists themselves come from npm packages (src/phi/data/package.json).
 phi-data:
 	cd src/phi/data && npm ci --silent && node generate.mjs
+
+# The version, and the schema version the programs need: the highest
+# schema/NNN_*.sql (a program refuses to serve an older schema).
+SCHEMA_VERSION = $(shell ls schema | sed -n 's/^0*\([1-9][0-9]*\)_.*\.sql$$/\1/p' | sort -n | tail -1)
+build/gen/build_info.h: $(wildcard schema/*.sql) Makefile
+	@mkdir -p $(dir $@)
+	@printf '#define INFOSYS_VERSION "%s"\n#define INFOSYS_SCHEMA_REQUIRED %s\n' \
+	    '$(VERSION)' '$(SCHEMA_VERSION)' > $@.tmp && mv $@.tmp $@
+# Order-only: made before the first compile; after that -MMD's
+# dependency files rebuild exactly the objects that include it.
+$(LIB_OBJ) $(CTL_SRC:%.c=$(BUILD)/%.o): | build/gen/build_info.h
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -172,7 +184,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES) \
                -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME ?= 60
-build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) $(PHI_WORDS_C)
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) $(PHI_WORDS_C) \
+		    build/gen/build_info.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(PHI_WORDS_C) $(LDLIBS)
 
@@ -199,10 +212,37 @@ bench: deps phi-report
 docs: $(BIN)/infosysctl
 	$(BIN)/infosysctl api-reference > docs/api.md
 
+# What a host runs, with the units, configuration examples, docs and the
+# man page; PREFIX and DESTDIR as usual. Paths in the units and examples
+# follow PREFIX. As root without DESTDIR it also creates the infosys
+# system user (systemd-sysusers, from deploy/infosys.sysusers).
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SHARE      := $(DESTDIR)$(PREFIX)/share
+# nodb.fcgi is the benchmarks' and infosys-agent the development stack's.
+INSTALL_PROGS := $(filter-out $(BIN)/nodb.fcgi $(BIN)/infosys-agent,$(PROGS))
+UNITS      := $(wildcard deploy/infosys-*.service deploy/infosys-*.timer)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/infosys
-	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	cp -r schema www $(DESTDIR)$(PREFIX)/share/infosys/
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/infosys $(SHARE)/doc/infosys \
+	    $(SHARE)/man/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+	    $(DESTDIR)$(SYSCONFDIR)/infosys
+	install -m 0755 $(INSTALL_PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r schema www $(SHARE)/infosys/
+	for u in $(UNITS); do \
+	    sed 's|/usr/local|$(PREFIX)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
+	install -m 0644 deploy/infosys.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/infosys.conf
+	sed 's|/usr/local|$(PREFIX)|g' deploy/infosys.conf.example \
+	    > $(DESTDIR)$(SYSCONFDIR)/infosys/infosys.conf.example
+	sed 's|/usr/local|$(PREFIX)|g' nginx.conf.example > $(SHARE)/doc/infosys/nginx.conf.example
+	install -m 0644 README.md docs/api.md deploy/grafana-dashboard.json $(SHARE)/doc/infosys/
+	gzip -9n < docs/infosysctl.8 > $(SHARE)/man/man8/infosysctl.8.gz
+	for p in auth portal sync; do \
+	    ln -sf infosysctl.8.gz $(SHARE)/man/man8/$$p.fcgi.8.gz; done
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	    systemd-sysusers $(PREFIX)/lib/sysusers.d/infosys.conf 2>/dev/null || \
+	    getent passwd infosys >/dev/null || \
+	    useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin infosys; fi
 
 clean:
 	rm -rf build bin

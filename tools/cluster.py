@@ -372,7 +372,7 @@ def up(args):
     stack.ensure_key(p)
     start_dbs(p.var, args.galera_base)
     if not p.conf.exists():
-        stack.ensure_database(p)
+        stack.ensure_database(p, bindir, args.port)
         write_confs(p)
     stack.migrate(p, bindir)
     if args.demo:

@@ -13,6 +13,7 @@ packages=(
   galera-4 rsync lsof iproute2
   python3 python3-pytest valgrind wrk openssl curl
   cracklib-runtime john-data chromium
+  dpkg-dev debhelper fakeroot lintian
 )
 # Node.js may come from another Debian-format repository (with npm inside);
 # only when a command is missing is Debian's package added.

@@ -53,6 +53,7 @@ def layout(var):
     return SimpleNamespace(
         var=v, db=v / "db", run=v / "run", log=v / "log", nginx=v / "nginx",
         conf=v / "infosys.conf", key=v / "secret.key", app_www=v / "app-www",
+        migrate_conf=v / "migrate.conf",
         creds=v / "demo-credentials",
         creds_partial=v / "demo-credentials.partial",
         my_sock=v / "run" / "mariadb.sock", my_pid=v / "run" / "mariadb.pid",
@@ -188,10 +189,6 @@ def start_mariadb(p):
 
 # --------------------------------------------------------- config, keys
 
-def new_password():
-    return secrets.token_urlsafe(24)
-
-
 def ensure_key(p):
     """32 random bytes for libsodium secretbox, made once: losing it makes
     every sealed e-mail address and TOTP secret unreadable."""
@@ -208,13 +205,14 @@ def app_origins(port):
     return f"capacitor://localhost https://localhost http://app.localhost:{port}"
 
 
-def conf_text(p, app_pw, migrate_pw, settings, port):
-    text = (f"[database]\nsocket = {p.my_sock}\nname = infosys\n"
-            f"user = infosys_app\npassword = {app_pw}\n\n"
-            f"[migrate]\nuser = infosys_migrate\npassword = {migrate_pw}\n"
-            f"schema_dir = {REPO / 'schema'}\n\n"
+def conf_text(p, settings, port):
+    text = (f"[database]\nsocket = {p.my_sock}\nname = infosys\n\n"
+            f"[migrate]\nschema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
-            f"[log]\ndir = {p.log}\n\n"
+            f"[health]\nauth_socket = {p.run / 'auth.sock'}\n"
+            f"portal_socket = {p.run / 'portal.sock'}\n"
+            f"sync_socket = {p.run / 'sync.sock'}\n\n"
+            f"[metrics]\ndir = {p.run}\n\n"
             f"[events]\npublish_socket = {p.run / 'events.sock'}\n\n"
             f"[app]\norigins = {app_origins(port)}\n")
     # Keys given with --set, in sections of their own after the others.
@@ -226,29 +224,26 @@ def conf_text(p, app_pw, migrate_pw, settings, port):
     return text
 
 
-def ensure_database(p, port, settings=()):
-    """Creates the database and both users once, with fresh passwords that
-    only DIR/infosys.conf (mode 0600) keeps."""
+def ensure_database(p, bindir, port, settings=()):
+    """Once: the database and its accounts by `infosysctl db init` (as the
+    root account, over the socket), which writes their random passwords
+    into DIR/infosys.conf and DIR/migrate.conf (both mode 0600 here;
+    db init keeps the mode of an existing file)."""
     if p.conf.exists():
         return
-    app_pw, migrate_pw = new_password(), new_password()
-    # token_urlsafe is [A-Za-z0-9_-]: nothing here can end a SQL string.
     # mariadb-install-db leaves anonymous accounts and a `test` database
     # that anyone on the box could use; a private server needs neither.
     mariadb_sql(p, f"""
 DROP USER IF EXISTS ''@'localhost';
 DROP USER IF EXISTS ''@'{socket.gethostname()}';
 DROP DATABASE IF EXISTS test;
-CREATE DATABASE IF NOT EXISTS infosys
-  CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER IF NOT EXISTS 'infosys_migrate'@'localhost';
-ALTER USER 'infosys_migrate'@'localhost' IDENTIFIED BY '{migrate_pw}';
-GRANT ALL ON infosys.* TO 'infosys_migrate'@'localhost' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS 'infosys_app'@'localhost';
-ALTER USER 'infosys_app'@'localhost' IDENTIFIED BY '{app_pw}';
 """)
-    write_private(p.conf, conf_text(p, app_pw, migrate_pw, settings, port))
-    print(f"wrote {p.conf}")
+    write_private(p.conf, conf_text(p, settings, port))
+    try:
+        print(ctl(p, bindir, ["db", "init", "--admin", db_admin()]).strip())
+    except StackError:
+        p.conf.unlink()
+        raise
 
 
 def ctl_env(p):
@@ -552,7 +547,8 @@ def fresh(p):
         # what belongs to this one.
         for path in (p.db, p.run, p.log, p.nginx):
             shutil.rmtree(path, ignore_errors=True)
-        for path in (p.conf, p.key, p.creds, p.creds_partial):
+        for path in (p.conf, p.migrate_conf, p.key, p.creds,
+                     p.creds_partial):
             path.unlink(missing_ok=True)
     else:
         shutil.rmtree(p.var, ignore_errors=True)
@@ -578,7 +574,7 @@ def up(args):
     check_traversable(REPO / "www")
     ensure_key(p)
     start_mariadb(p)
-    ensure_database(p, args.port, args.set)
+    ensure_database(p, bindir, args.port, args.set)
     migrate(p, bindir)
     if args.demo:
         ensure_demo(p, bindir)

@@ -26,6 +26,16 @@ const struct conf *ctl_conf(void);
  * NULL (message printed) without a configuration. Owned by ctl. */
 struct db *ctl_db(int as_migrator);
 
+/* Where the migrator's credentials live: $INFOSYS_MIGRATE_CONF, else
+ * migrate.conf beside the main configuration (root-only, 0600). When that
+ * file is missing, [migrate] of the main configuration is used. The path
+ * is buf or a constant. */
+const char *ctl_migrate_conf_path(char *buf, size_t size);
+
+/* The [migrate] user name from wherever the credentials live; "" when
+ * none. Owned by ctl. */
+const char *ctl_migrator_user(void);
+
 /* A scratch arena for query results, owned by ctl. */
 struct arena *ctl_arena(void);
 
@@ -44,6 +54,9 @@ int ctl_valid_code(const char *s);
 int ctl_valid_user_name(const char *s);
 int ctl_valid_ident(const char *s);
 
+/* 1 when s is a MariaDB account host: [A-Za-z0-9_.%-]{1,64}. */
+int ctl_valid_host(const char *s);
+
 /* Records an operator action in activity_log (module "infosysctl",
  * address "local"); failures are reported but not fatal. */
 void ctl_activity(struct db *db, long long facility_id, const char *action,
@@ -58,12 +71,17 @@ struct migration {
 	char checksum[65];	/* hex SHA-256 of the text */
 };
 
-/* Makes the application account hold exactly the table privileges that
- * the @grant lines of the migrations declare (see schema/001_init.sql);
- * CTL_OK or CTL_FAIL, messages printed. ctl_grants.c. */
-int ctl_grants_apply(struct db *db, const struct migration *m, size_t n);
+/* Makes every database account hold exactly the table privileges that
+ * the @grant lines of the migrations declare (ctl_grants.h); dry_run
+ * prints the statements instead. CTL_OK or CTL_FAIL, messages printed. */
+int ctl_grants_apply(struct db *db, const struct migration *m, size_t n,
+		     int dry_run);
 
+int ctl_db_cmd(int argc, char **argv);
 int ctl_migrate(int argc, char **argv);
+int ctl_purge(int argc, char **argv);
+/* backup DIR and restore DIR (argv[0] says which). */
+int ctl_backup(int argc, char **argv);
 int ctl_facility(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_api_reference(int argc, char **argv);

@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "auditchain.h"
 #include "bind.h"
@@ -12,7 +14,8 @@
 
 const char *ctl_conf_path;
 
-static struct conf *conf;
+static struct conf *conf, *migconf;
+static int migconf_tried;
 static struct db *dbs[2];
 static struct arena *arena;
 
@@ -28,15 +31,67 @@ const struct conf *ctl_conf(void)
 	return conf;
 }
 
+const char *ctl_migrate_conf_path(char *buf, size_t size)
+{
+	const char *env = getenv("INFOSYS_MIGRATE_CONF");
+	const char *main_path, *slash;
+
+	if (env && *env)
+		return env;
+	main_path = ctl_conf() ? conf_path(ctl_conf()) : CONF_DEFAULT_PATH;
+	slash = strrchr(main_path, '/');
+	if (!slash)
+		return "migrate.conf";
+	snprintf(buf, size, "%.*s/migrate.conf", (int)(slash - main_path), main_path);
+	return buf;
+}
+
+/* The root-only migrate.conf when it exists, else NULL: [migrate] of the
+ * main configuration (a setup from before the split) is used then. */
+static const struct conf *ctl_migconf(void)
+{
+	char buf[4096];
+	const char *path = ctl_migrate_conf_path(buf, sizeof(buf));
+	struct stat st;
+	struct err err;
+
+	if (migconf_tried)
+		return migconf;
+	migconf_tried = 1;
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (st.st_mode & 077)
+		fprintf(stderr, "infosysctl: warning: %s is readable by others; chmod 0600 it\n",
+			path);
+	err_clear(&err);
+	if (!(migconf = conf_load(path, &err)))
+		fprintf(stderr, "infosysctl: %s\n", err.msg);
+	return migconf;
+}
+
+const char *ctl_migrator_user(void)
+{
+	const struct conf *m = ctl_migconf();
+
+	return conf_get(m ? m : ctl_conf(), "migrate", "user", "");
+}
+
 struct db *ctl_db(int as_migrator)
 {
 	int k = as_migrator ? 1 : 0;
+	const struct conf *m;
 
 	if (dbs[k])
 		return dbs[k];
 	if (!ctl_conf())
 		return NULL;
-	if (!(dbs[k] = db_new(conf, as_migrator)))
+	m = as_migrator ? ctl_migconf() : NULL;
+	if (m)
+		dbs[k] = db_new_as(conf, conf_get(m, "migrate", "user", NULL),
+				   conf_get(m, "migrate", "password", NULL), 1);
+	else
+		dbs[k] = db_new(conf, as_migrator);
+	if (!dbs[k])
 		fputs("infosysctl: out of memory\n", stderr);
 	return dbs[k];
 }
@@ -56,7 +111,9 @@ void ctl_cleanup(void)
 	arena_destroy(arena);
 	arena = NULL;
 	conf_free(conf);
-	conf = NULL;
+	conf_free(migconf);
+	conf = migconf = NULL;
+	migconf_tried = 0;
 }
 
 int ctl_fail(const struct err *err)
@@ -122,4 +179,14 @@ void ctl_activity(struct db *db, long long facility_id, const char *action,
 			      sql_activity, p, sizeof(p) / sizeof(p[0]), &err) != 0)
 		fprintf(stderr, "infosysctl: warning: not recorded in activity_log: %s\n",
 			err.msg);
+}
+
+int ctl_valid_host(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-%", *s))
+			return 0;
+	return 1;
 }

@@ -22,6 +22,8 @@ static const char sql_rotate[] =
 	"UPDATE facilities SET sync_key_hash = ? WHERE code = ?";
 static const char sql_by_code[] =
 	"SELECT id, code FROM facilities WHERE code = ?";
+static const char sql_set_active[] =
+	"UPDATE facilities SET active = ? WHERE code = ?";
 static const char sql_list[] =
 	"SELECT id, code, active, created_at, name FROM facilities ORDER BY code";
 
@@ -103,6 +105,28 @@ static int facility_rotate(struct db *db, const char *code)
 	return CTL_OK;
 }
 
+/* disable: the facility's PCs, sessions and sign-ins stop at once (each
+ * checks active); its data stays. enable undoes it. */
+static int facility_set_active(struct db *db, const char *code, int active)
+{
+	struct dbparam p[] = { P_INT(active), P_STR(code) }, q[] = { P_STR(code) };
+	struct err err;
+	struct dbres r;
+
+	err_clear(&err);
+	if (db_exec(db, sql_set_active, p, 2, NULL, NULL, &err) != 0 ||
+	    db_query(db, sql_by_code, q, 1, ctl_arena(), &r, &err) != 0)
+		return ctl_fail(&err);
+	if (r.nrows == 0) {
+		fprintf(stderr, "infosysctl: no facility %s\n", code);
+		return CTL_FAIL;
+	}
+	ctl_activity(db, strtoll(dbres_get(&r, 0, 0), NULL, 10),
+		     active ? "facility.enable" : "facility.disable", dbres_get(&r, 0, 1));
+	printf("facility %s %s\n", dbres_get(&r, 0, 1), active ? "enabled" : "disabled");
+	return CTL_OK;
+}
+
 static int facility_list(struct db *db)
 {
 	struct err err;
@@ -133,16 +157,17 @@ int ctl_facility(int argc, char **argv)
 		if (!valid_name(argv[3]))
 			return ctl_usage("facility name must be 1 to %d characters without control characters",
 					 FACILITY_NAME_MAX);
-	} else if (!strcmp(sub, "rotate-key")) {
+	} else if (!strcmp(sub, "rotate-key") || !strcmp(sub, "disable") ||
+		   !strcmp(sub, "enable")) {
 		if (argc != 3)
-			return ctl_usage("usage: facility rotate-key CODE");
+			return ctl_usage("usage: facility %s CODE", sub);
 		if (!ctl_valid_code(argv[2]))
 			return ctl_usage("facility code must be 3 to 16 letters or digits");
 	} else if (!strcmp(sub, "list")) {
 		if (argc != 2)
 			return ctl_usage("usage: facility list");
 	} else {
-		return ctl_usage("usage: facility create|rotate-key|list ...");
+		return ctl_usage("usage: facility create|rotate-key|disable|enable|list ...");
 	}
 	if (!(db = ctl_db(0)) || !ctl_arena())
 		return CTL_FAIL;
@@ -150,5 +175,7 @@ int ctl_facility(int argc, char **argv)
 		return facility_create(db, argv[2], argv[3]);
 	if (!strcmp(sub, "rotate-key"))
 		return facility_rotate(db, argv[2]);
+	if (strcmp(sub, "list"))
+		return facility_set_active(db, argv[2], !strcmp(sub, "enable"));
 	return facility_list(db);
 }

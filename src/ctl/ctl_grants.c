@@ -1,66 +1,68 @@
-/* ctl_grants — the application account's table privileges, from the
- * `-- @grant rw|log|ro table …` lines of the migrations (documented at the
- * top of schema/001_init.sql).
+/* ctl_grants — the wanted privileges, from the `-- @grant` lines.
  *
- * GRANT cannot take bound parameters for names, so its text is built
- * here; every name put into it comes from the configuration or the
- * migration files and is checked against a strict character set first,
- * never from request data. Each table is revoked and granted again so
- * that a table moved to the log class really loses UPDATE and DELETE. */
-#include <ctype.h>
+ *   -- @grant KIND table …            every program account and the CLI's
+ *   -- @grant ACCOUNT KIND table …    one account (auth portal sync purge app)
+ *
+ * KIND is rw (SELECT INSERT UPDATE DELETE), log (SELECT INSERT), ro
+ * (SELECT), none, end (SELECT of id and user_id, DELETE: may end a user's
+ * rows without reading them), or letters of "siud". Files are read in
+ * order and a later line wins for each account and table it names, so a
+ * new table is granted to every program until a line narrows it. The purge
+ * account gets only what names it. Every name that later goes into GRANT
+ * text is checked against a strict character set here. */
 #include <stdio.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl_grants.h"
 
-#define GRANT_TABLES_MAX 256
-
-struct grant {
-	char table[65];
-	const char *privs;
+static const char *const account_names[GA_COUNT] = {
+	"app", "auth", "portal", "sync", "purge"
 };
 
-static const struct {
-	const char *kind;
-	const char *privs;
-} kinds[] = {
-	{ "rw", "SELECT, INSERT, UPDATE, DELETE" },
-	{ "log", "SELECT, INSERT" },
-	{ "ro", "SELECT" },
-};
-
-static int valid_host(const char *s)
+static int account_of(const char *s)
 {
-	if (!*s || strlen(s) > 64)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-%", *s))
-			return 0;
-	return 1;
+	for (int i = 0; i < GA_COUNT; i++)
+		if (!strcmp(s, account_names[i]))
+			return i;
+	return -1;
 }
 
-static const char *privs_of(const char *kind)
+/* The bits of a KIND word, or -1. */
+static int kind_bits(const char *k)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kind, kinds[i].kind))
-			return kinds[i].privs;
-	return NULL;
+	static const struct { const char *word; unsigned bits; } named[] = {
+		{ "rw", GP_ROWS }, { "log", GP_SELECT | GP_INSERT },
+		{ "ro", GP_SELECT }, { "none", 0 }, { "end", GP_DELETE | GP_COLSEL },
+	};
+	static const char letters[] = "siud";
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (!strcmp(k, named[i].word))
+			return (int)named[i].bits;
+	if (!*k || strlen(k) > 4)
+		return -1;
+	for (; *k; k++) {
+		const char *p = strchr(letters, *k);
+
+		if (!p || (bits & (1u << (p - letters))))
+			return -1;
+		bits |= 1u << (p - letters);
+	}
+	return (int)bits;
 }
 
-/* Adds or replaces (a later migration wins) one table's class. */
-static int grant_set(struct grant *g, size_t *n, const char *table,
-		     const char *privs)
+static struct grant_table *table_get(struct grant_table *t, size_t *n,
+				     const char *name)
 {
 	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(g[i].table, table)) {
-			g[i].privs = privs;
-			return 0;
-		}
+		if (!strcmp(t[i].name, name))
+			return &t[i];
 	if (*n == GRANT_TABLES_MAX)
-		return -1;
-	snprintf(g[*n].table, sizeof(g[*n].table), "%s", table);
-	g[(*n)++].privs = privs;
-	return 0;
+		return NULL;
+	memset(&t[*n], 0, sizeof(t[*n]));
+	snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
+	return &t[(*n)++];
 }
 
 /* 1 when line holds only names and blanks: a directive, possibly with a
@@ -71,33 +73,43 @@ static int looks_like_directive(const char *line)
 			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t")] == '\0';
 }
 
-/* One "-- @grant kind t1 t2" line (already past "-- @grant"). */
-static int parse_line(const struct migration *m, char *line, struct grant *g,
-		      size_t *n)
+/* One line, already past "-- @grant ". */
+static int parse_line(const struct migration *m, char *line,
+		      struct grant_table *t, size_t *n)
 {
 	int directive = looks_like_directive(line);
-	const char *privs, *kind = strtok(line, " \t");
-	char *t;
+	char *word = strtok(line, " \t"), *name;
+	int account = word ? account_of(word) : -1, bits;
 
-	if (!kind || !(privs = privs_of(kind))) {
+	if (account >= 0)
+		word = strtok(NULL, " \t");
+	if (!word || (bits = kind_bits(word)) < 0) {
 		if (!directive)
 			return 0;
-		fprintf(stderr, "infosysctl: %s: @grant needs rw, log or ro\n", m->name);
+		fprintf(stderr, "infosysctl: %s: @grant needs rw, log, ro, none, end or letters of siud\n",
+			m->name);
 		return -1;
 	}
-	while ((t = strtok(NULL, " \t"))) {
-		if (!ctl_valid_ident(t)) {
+	while ((name = strtok(NULL, " \t"))) {
+		struct grant_table *g;
+
+		if (!ctl_valid_ident(name)) {
 			fprintf(stderr, "infosysctl: %s: bad table name in @grant\n", m->name);
 			return -1;
 		}
-		if (grant_set(g, n, t, privs) != 0)
+		if (!(g = table_get(t, n, name))) {
+			fputs("infosysctl: too many tables in @grant lines\n", stderr);
 			return -1;
+		}
+		for (int i = 0; i < GA_COUNT; i++)
+			if (account == i || (account < 0 && i != GA_PURGE))
+				g->want[i] = (unsigned)bits;
 	}
 	return 0;
 }
 
-static int collect(const struct migration *m, size_t nm, struct grant *g,
-		   size_t *n)
+int ctl_grants_collect(const struct migration *m, size_t nm,
+		       struct grant_table *t, size_t *n)
 {
 	static const char tag[] = "-- @grant ";
 	char line[1024];
@@ -111,7 +123,7 @@ static int collect(const struct migration *m, size_t nm, struct grant *g,
 				memcpy(line, p + sizeof(tag) - 1, len - (sizeof(tag) - 1));
 				line[len - (sizeof(tag) - 1)] = '\0';
 				line[strcspn(line, "\r")] = '\0';
-				if (parse_line(&m[i], line, g, n) != 0)
+				if (parse_line(&m[i], line, t, n) != 0)
 					return -1;
 			}
 			p += len + (p[len] == '\n');
@@ -119,83 +131,55 @@ static int collect(const struct migration *m, size_t nm, struct grant *g,
 	return 0;
 }
 
-/* Runs one GRANT/REVOKE; "no such grant" is fine for a REVOKE. */
-static int run(struct db *db, const char *sql, int revoke)
-{
-	struct err err;
-
-	err_clear(&err);
-	if (db_run_script(db, sql, strlen(sql), &err) == 0)
-		return 0;
-	if (revoke && (db_errno(db) == 1141 || db_errno(db) == 1147))
-		return 0;
-	if (db_errno(db) == 1133)
-		fprintf(stderr, "infosysctl: the application account does not exist; create it first (%s)\n",
-			err.msg);
-	else
-		fprintf(stderr, "infosysctl: grants: %s\n", err.msg);
-	return -1;
-}
-
-/* The statement text of one GRANT/REVOKE, from names already checked. */
-static int fmt(char *sql, size_t size, const char *verb, const char *privs,
-	       const char *dbname, const char *table, const char *dir,
-	       const char *who)
-{
-	int n = snprintf(sql, size, "%s %s ON `%s`.%s%s%s %s %s", verb, privs,
-			 dbname, table[0] == '*' ? "" : "`", table,
-			 table[0] == '*' ? "" : "`", dir, who);
-
-	if (n < 0 || (size_t)n >= size) {
-		fputs("infosysctl: grants: statement too long\n", stderr);
-		return -1;
-	}
-	return 0;
-}
-
-static int apply(struct db *db, const char *dbname, const char *who,
-		 const struct grant *g, size_t n)
-{
-	char sql[512];
-
-	if (fmt(sql, sizeof(sql), "REVOKE", "ALL PRIVILEGES", dbname, "*",
-		"FROM", who) || run(db, sql, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (fmt(sql, sizeof(sql), "REVOKE", "ALL PRIVILEGES", dbname,
-			g[i].table, "FROM", who) || run(db, sql, 1) ||
-		    fmt(sql, sizeof(sql), "GRANT", g[i].privs, dbname,
-			g[i].table, "TO", who) || run(db, sql, 0))
-			return -1;
-	return 0;
-}
-
-int ctl_grants_apply(struct db *db, const struct migration *m, size_t n)
+int ctl_grants_accounts(struct grant_account *a)
 {
 	const struct conf *c = ctl_conf();
-	const char *user = conf_get(c, "database", "user", "");
 	const char *host = conf_get(c, "database", "app_host", "localhost");
-	const char *dbname = conf_get(c, "database", "name", "infosys");
-	const char *migrator = conf_get(c, "migrate", "user", "");
-	static struct grant g[GRANT_TABLES_MAX];
-	char who[160];
-	size_t ng;
+	const char *migrator = ctl_migrator_user();
 
-	if (!ctl_valid_ident(user) || !valid_host(host) || !ctl_valid_ident(dbname)) {
-		fputs("infosysctl: [database] user, app_host and name must be plain names ([A-Za-z0-9_]; the host may also use . - %)\n",
-		      stderr);
-		return CTL_FAIL;
+	for (int i = 0; i < GA_COUNT; i++) {
+		char sec[32];
+		const char *user;
+
+		snprintf(sec, sizeof(sec), "database.%s", account_names[i]);
+		user = conf_get(c, i == GA_APP ? "database" : sec, "user", "");
+		a[i].name = account_names[i];
+		if (*user && !ctl_valid_ident(user)) {
+			fprintf(stderr, "infosysctl: [%s] user must be a plain name ([A-Za-z0-9_])\n",
+				i == GA_APP ? "database" : sec);
+			return -1;
+		}
+		if (!ctl_valid_host(host)) {
+			fputs("infosysctl: [database] app_host may hold only letters, digits and _ . - %\n",
+			      stderr);
+			return -1;
+		}
+		/* The migrator keeps its own grants; a program section that
+		 * names the CLI's account is that account (granted once). */
+		if (!strcmp(user, migrator) ||
+		    (i != GA_APP && !strcmp(user, a[GA_APP].user)))
+			user = "";
+		snprintf(a[i].user, sizeof(a[i].user), "%s", user);
+		snprintf(a[i].host, sizeof(a[i].host), "%s", host);
 	}
-	if (!strcmp(user, migrator)) {
-		fputs("infosysctl: warning: [database] user is the [migrate] user; grants left alone\n",
-		      stderr);
-		return CTL_OK;
-	}
-	if (collect(m, n, g, &ng) != 0)
-		return CTL_FAIL;
-	snprintf(who, sizeof(who), "'%s'@'%s'", user, host);
-	if (apply(db, dbname, who, g, ng) != 0)
-		return CTL_FAIL;
-	printf("grants: %s holds privileges on %zu tables\n", who, ng);
-	return CTL_OK;
+	return 0;
+}
+
+const char *ctl_grants_privs_text(unsigned privs, char *buf, size_t size)
+{
+	static const struct { unsigned bit; const char *text; } names[] = {
+		{ GP_SELECT, "SELECT" }, { GP_COLSEL, "SELECT (id, user_id)" },
+		{ GP_INSERT, "INSERT" }, { GP_UPDATE, "UPDATE" },
+		{ GP_DELETE, "DELETE" },
+		{ GP_OTHER, "CREATE, DROP, GRANT OPTION, REFERENCES, INDEX, ALTER,"
+			    " CREATE VIEW, SHOW VIEW, TRIGGER, DELETE HISTORY" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (privs & names[i].bit)
+			used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
+						 "%s%s", used ? ", " : "", names[i].text);
+	return buf;
 }

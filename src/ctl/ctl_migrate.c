@@ -316,7 +316,38 @@ static int migrate_run(struct db *db, struct migration *m, size_t n)
 	}
 	if (applied == 0)
 		printf("schema up to date (%zu migrations)\n", n);
-	return ctl_grants_apply(db, m, n);
+	return ctl_grants_apply(db, m, n, 0);
+}
+
+/* --status: each migration applied or pending, then the grant changes a
+ * migrate would make. --dry-run: the pending files and the GRANT/REVOKE
+ * statements, nothing changed. Neither takes the migrate lock: they only
+ * read. Exit status 0 when up to date, 1 when something is pending. */
+static int migrate_report(struct db *db, struct migration *m, size_t n,
+			  int dry_run)
+{
+	char pending[MIGRATIONS_MAX];
+	struct err err;
+	struct dbres r;
+	size_t npending = 0;
+
+	err_clear(&err);
+	if (db_run_script(db, sql_bootstrap, strlen(sql_bootstrap), &err) != 0 ||
+	    db_query(db, sql_applied, NULL, 0, ctl_arena(), &r, &err) != 0)
+		return ctl_fail(&err);
+	if (check_applied(&r, m, n, pending) != 0)
+		return CTL_FAIL;
+	for (size_t i = 0; i < n; i++) {
+		npending += (size_t)pending[i];
+		if (!dry_run || pending[i])
+			printf("%-8s %s\n", pending[i] ? "pending" : "applied", m[i].name);
+	}
+	printf("schema version %u, %zu pending\n",
+	       r.nrows ? (unsigned)strtoul(dbres_get(&r, r.nrows - 1, 0), NULL, 10) : 0,
+	       npending);
+	if (ctl_grants_apply(db, m, n, 1) != CTL_OK)
+		return CTL_FAIL;
+	return npending ? CTL_FAIL : CTL_OK;
 }
 
 int ctl_migrate(int argc, char **argv)
@@ -326,18 +357,25 @@ int ctl_migrate(int argc, char **argv)
 	char buf[PATH_MAX], token[TOKEN_B64_LEN + 1];
 	struct db *db;
 	size_t n = 0;
-	int rc = CTL_FAIL;
+	int rc = CTL_FAIL, report = 0, dry_run = 0;
 
-	if (argc == 3 && !strcmp(argv[1], "--schema"))
-		opt = argv[2];
-	else if (argc != 1)
-		return ctl_usage("usage: migrate [--schema DIR]");
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--schema") && i + 1 < argc)
+			opt = argv[++i];
+		else if (!strcmp(argv[i], "--status"))
+			report = 1;
+		else if (!strcmp(argv[i], "--dry-run"))
+			report = dry_run = 1;
+		else
+			return ctl_usage("usage: migrate [--status | --dry-run] [--schema DIR]");
 	if (!(db = ctl_db(1)) || !ctl_arena())
 		return CTL_FAIL;
 	dir = schema_dir(opt, buf, sizeof(buf));
 	if (load_all(dir, m, &n) == 0) {
 		if (n == 0)
 			fprintf(stderr, "infosysctl: no migrations in %s\n", dir);
+		else if (report)
+			rc = migrate_report(db, m, n, dry_run);
 		else if (lock_take(db, token) == 0) {
 			rc = migrate_run(db, m, n);
 			lock_release(db, token);

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "build_info.h"
 #include "ctl.h"
 #include "ctl_mail.h"
 #include "ctl_release.h"
@@ -13,7 +14,11 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
+	{ "db", ctl_db_cmd },
 	{ "migrate", ctl_migrate },
+	{ "purge", ctl_purge },
+	{ "backup", ctl_backup },
+	{ "restore", ctl_backup },
 	{ "facility", ctl_facility },
 	{ "user", ctl_user },
 	{ "mail", ctl_mail },
@@ -27,9 +32,18 @@ static void help(FILE *f)
 {
 	fputs("usage: infosysctl [--conf PATH] COMMAND [ARGS]\n"
 	      "\n"
+	      "  db init [--admin USER]           once, as the MariaDB administrator: the database,\n"
+	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
+	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
+	      "  backup DIR                       consistent dump, key, configuration, MANIFEST\n"
+	      "  restore DIR                      onto an empty database: dump, key, then migrate\n"
+	      "  purge [--older-than DAYS] [--table TABLE]\n"
+	      "                                   delete log rows older than their retention\n"
+	      "                                   ([retention], [retention.CODE]; purge account)\n"
 	      "  facility create CODE NAME        new facility; prints its sync key on the last line\n"
 	      "  facility rotate-key CODE         new sync key (the old one stops working at once)\n"
+	      "  facility disable|enable CODE     stop (or restart) its PCs, sessions and sign-ins\n"
 	      "  facility list                    all facilities\n"
 	      "  user add CODE NAME --role admin|user\n"
 	      "                                   new user; the password is read from standard input\n"
@@ -71,6 +85,10 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return ctl_usage("no command given");
+	if (!strcmp(argv[i], "--version")) {
+		puts("infosysctl " INFOSYS_VERSION);
+		return CTL_OK;
+	}
 	if (!strcmp(argv[i], "help") || !strcmp(argv[i], "--help") ||
 	    !strcmp(argv[i], "-h")) {
 		help(stdout);

@@ -129,9 +129,9 @@ static void sync_wait_load(struct db *db, const struct conf *conf)
 			 "SET SESSION wsrep_sync_wait = %lld", v);
 }
 
-struct db *db_new(const struct conf *conf, int as_migrator)
+struct db *db_new_as(const struct conf *conf, const char *user,
+		     const char *password, int as_migrator)
 {
-	const char *sec = as_migrator ? "migrate" : "database";
 	struct db *db = calloc(1, sizeof(*db));
 
 	if (!db)
@@ -140,11 +140,43 @@ struct db *db_new(const struct conf *conf, int as_migrator)
 	servers_load(db, conf);
 	sync_wait_load(db, conf);
 	db->name = dup_or_null(conf_get(conf, "database", "name", "infosys"));
-	db->user = dup_or_null(conf_get(conf, sec, "user", NULL));
-	db->password = dup_or_null(conf_get(conf, sec, "password", NULL));
-	db->timeout = (unsigned)conf_get_int(conf, sec, "timeout",
+	db->user = dup_or_null(user);
+	db->password = dup_or_null(password);
+	db->timeout = (unsigned)conf_get_int(conf, as_migrator ? "migrate" : "database",
+					     "timeout",
 					     as_migrator ? DB_MIGRATE_TIMEOUT_S : DB_TIMEOUT_S);
 	return db;
+}
+
+struct db *db_new_admin(const struct conf *conf, const char *user,
+			const char *password)
+{
+	struct db *db = db_new_as(conf, user, password, 1);
+
+	if (db) {
+		free(db->name);
+		db->name = NULL;
+	}
+	return db;
+}
+
+struct db *db_new(const struct conf *conf, int as_migrator)
+{
+	const char *sec = as_migrator ? "migrate" : "database";
+
+	return db_new_as(conf, conf_get(conf, sec, "user", NULL),
+			 conf_get(conf, sec, "password", NULL), as_migrator);
+}
+
+struct db *db_new_account(const struct conf *conf, const char *account)
+{
+	char sec[64];
+
+	snprintf(sec, sizeof(sec), "database.%s", account);
+	if (!conf_get(conf, sec, "user", NULL))
+		return db_new(conf, 0);
+	return db_new_as(conf, conf_get(conf, sec, "user", NULL),
+			 conf_get(conf, sec, "password", NULL), 0);
 }
 
 /* The transaction is gone (server rollback or lost connection): the levels

@@ -49,6 +49,21 @@ struct db;
  * name, user, password). as_migrator uses [migrate] user/password instead.
  * The connection is opened lazily; this only records the settings. */
 struct db *db_new(const struct conf *conf, int as_migrator);
+
+/* The database account of one program ("auth", "portal", "sync",
+ * "purge"): user and password of [database.<account>], else those of
+ * [database] (a configuration from before per-program accounts). */
+struct db *db_new_account(const struct conf *conf, const char *account);
+
+/* As db_new, with the account given: host, socket, port and name still
+ * come from [database] of conf. */
+struct db *db_new_as(const struct conf *conf, const char *user,
+		     const char *password, int as_migrator);
+
+/* As db_new_as for a server administrator: no default database (it may
+ * not exist yet). */
+struct db *db_new_admin(const struct conf *conf, const char *user,
+			const char *password);
 void db_free(struct db *db);
 
 /* Statements that change rows. affected/insert_id may be NULL. */

@@ -2,7 +2,7 @@
  * server loop over the verbs of this program in src/proto/verbs.c. */
 #include "server.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
-	return server_main(PROG_PORTAL);
+	return server_main(PROG_PORTAL, argc, argv);
 }

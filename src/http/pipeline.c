@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include "authn.h"
 #include "bind.h"
+#include "log.h"
 #include "pipeline.h"
 #include "reply.h"
 
@@ -153,8 +154,8 @@ static json_t *params_logged(const struct call *c, enum errcode code)
  * request id the client sees; the client learns nothing of the inside. */
 static void hide_details(struct ctx *ctx, struct err *err)
 {
-	fprintf(stderr, "request %s: %s: %s\n", ctx->request_id,
-		err_name(err->code), err->msg);
+	log_error("request %s: %s: %s", ctx->request_id, err_name(err->code),
+		  err->msg);
 	if (err->code == E_INTERNAL)
 		snprintf(err->msg, sizeof(err->msg),
 			 "internal error; reference %s", ctx->request_id);

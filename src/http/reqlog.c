@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "auditchain.h"
+#include "log.h"
 #include "reqlog.h"
 
 static const char sql_insert[] =
@@ -51,7 +52,7 @@ void reqlog_write(struct ctx *ctx, const struct pipeline_result *r,
 	if (auditchain_insert(ctx->db, ctx->arena, AUDIT_REQUEST_LOG,
 			      ctx->facility_id, sql_insert, p,
 			      sizeof(p) / sizeof(p[0]), &err) != 0)
-		fprintf(stderr, "request %s %s %s status %d: not logged: %s\n",
+		log_error("request %s %s %s status %d: not logged: %s",
 			ctx->request_id, reqlog_endpoint(ctx->program),
 			r->verb ? r->verb : "-", r->status, err.msg);
 	free(params);

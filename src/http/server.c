@@ -7,7 +7,11 @@
 #include <time.h>
 #include "alert.h"
 #include "appchannel.h"
+#include "build_info.h"
 #include "events.h"
+#include "health.h"
+#include "log.h"
+#include "metrics.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "reqlog.h"
@@ -24,6 +28,7 @@ struct worker {
 	struct events *events;
 	char *body;		/* body_limit + 1 bytes, reused */
 	size_t body_limit;
+	struct schema_gate gate;
 };
 
 static long elapsed_us(const struct timespec *t0)
@@ -171,6 +176,21 @@ static const char *reason_phrase(int status)
 	}
 }
 
+/* 1 when the request is for path: GET /api/health and GET /metrics are
+ * the resources of this transport that are not POSTed commands (nginx
+ * routes them to a program by their exact path). */
+static int is_path(FCGX_Request *req, const char *path)
+{
+	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+
+	return uri && !strcmp(uri, path);
+}
+
+static int is_health(FCGX_Request *req)
+{
+	return is_path(req, "/api/health");
+}
+
 static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 			const json_t *reply, const char *allow)
 {
@@ -189,6 +209,47 @@ static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 	if (ctx->retry_after > 0)
 		FCGX_FPrintF(req->out, "Retry-After: %d\r\n", ctx->retry_after);
 	FCGX_FPrintF(req->out, "\r\n%s\n", text ? text : "{\"ok\":false}");
+	free(text);
+}
+
+/* Health is not logged: load balancers ask every few seconds. */
+static void serve_health(struct worker *w, FCGX_Request *req, struct ctx *ctx)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	json_t *reply;
+	struct err err;
+	int status;
+
+	if (!method || (strcmp(method, "GET") && strcmp(method, "HEAD"))) {
+		err_set(&err, E_METHOD, "only GET is allowed here");
+		status = err_http_status(err.code);
+		reply = reply_error(NULL, &err);
+	} else {
+		reply = health_answer(w->conf, w->db, w->arena, &status);
+	}
+	write_reply(req, ctx, status, reply, "GET");
+	FCGX_Finish_r(req);
+	json_decref(reply);
+	arena_reset(w->arena);
+}
+
+/* Prometheus text of every pool's counters; nginx lets only local
+ * addresses ask. Not logged, like health. */
+static void serve_metrics(struct worker *w, FCGX_Request *req)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	char *text = NULL;
+	int get = method && !strcmp(method, "GET");
+
+	if (get)
+		text = metrics_render(w->conf);
+	FCGX_FPrintF(req->out, "Status: %s\r\n"
+		     "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+		     "Cache-Control: no-store\r\n%s\r\n%s",
+		     !get ? "405 Method Not Allowed" : text ? "200 OK" : "404 Not Found",
+		     get ? "" : "Allow: GET\r\n",
+		     !get ? "only GET\n" : text ? text : "metrics are off: set [metrics] dir\n");
+	FCGX_Finish_r(req);
 	free(text);
 }
 
@@ -253,7 +314,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	struct pipeline_result r = { 0 };
 	struct timespec t0;
 	struct err err;
-	long len = 0;
+	long len = 0, us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ctx.arena = w->arena;
@@ -262,7 +323,15 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	ctx.program = w->program;
 	ctx.now = time(NULL);
 	fill_transport(&ctx, req->envp);
-
+	if (is_health(req)) {
+		serve_health(w, req, &ctx);
+		return;
+	}
+	if (is_path(req, "/metrics")) {
+		serve_metrics(w, req);
+		arena_reset(w->arena);
+		return;
+	}
 	if (is_events(w, req)) {
 		serve_events(req, &ctx, &r);
 		db_reset(w->db);
@@ -271,7 +340,8 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		goto done;
 	}
 	if (check_transport(w, req, &len, &err) != 0 ||
-	    pick_credentials(&ctx, req->envp, &err) != 0) {
+	    pick_credentials(&ctx, req->envp, &err) != 0 ||
+	    schema_gate_pass(&w->gate, w->db, w->arena, ctx.now, &err) != 0) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
 		r.reply = reply_error(NULL, &err);
@@ -282,9 +352,9 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		/* Counted for operators: many means rows contended across
 		 * cluster nodes. */
 		if (r.retries > 0)
-			fprintf(stderr, "request %s: %s rerun %d time(s) after "
-				"a deadlock or certification conflict\n",
-				ctx.request_id, r.verb ? r.verb : "-", r.retries);
+			log_warn("request %s: %s rerun %d time(s) after a"
+				 " deadlock or certification conflict",
+				 ctx.request_id, r.verb ? r.verb : "-", r.retries);
 	}
 	/* The app channel has no cookie: a new session's token travels in
 	 * the answer, and a cleared session is the app's to forget. */
@@ -295,11 +365,13 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	write_reply(req, &ctx, r.status, r.reply, "POST");
 	/* The client has its answer; publishing and logging do not delay it. */
 	FCGX_Finish_r(req);
+	us = elapsed_us(&t0);
+	metrics_count(r.verb, r.code, us);
 	alert_attribute_refusal(&ctx, r.code);
 	if (r.code == E_OK)
 		events_publish(w->events, &ctx);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
-		reqlog_write(&ctx, &r, elapsed_us(&t0));
+		reqlog_write(&ctx, &r, us);
 	alert_after_request(&ctx, r.status, r.code);
 done:
 	json_decref(ctx.settled);
@@ -308,38 +380,61 @@ done:
 	arena_reset(w->arena);
 }
 
-int server_main(enum program program)
+/* The program's own database account, [database.<name>] (one account
+ * per program, each with only the grants its verbs need). */
+static const char *program_account(enum program program)
+{
+	switch (program) {
+	case PROG_AUTH: return "auth";
+	case PROG_PORTAL: return "portal";
+	default: return "sync";
+	}
+}
+
+int server_main(enum program program, int argc, char **argv)
 {
 	struct worker w = { .program = program };
 	FCGX_Request req;
 	struct err err;
 
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("%s.fcgi %s (schema %ld)\n", reqlog_endpoint(program),
+		       INFOSYS_VERSION, schema_required());
+		return 0;
+	}
+
+	log_setup(reqlog_endpoint(program), NULL);
 	if (sodium_init() < 0) {
-		fprintf(stderr, "libsodium failed to initialise\n");
+		log_error("libsodium failed to initialise");
 		return 1;
 	}
 	w.conf = conf_load(NULL, &err);
 	if (!w.conf) {
-		fprintf(stderr, "configuration: %s\n", err.msg);
+		log_error("configuration: %s", err.msg);
 		return 1;
 	}
+	log_setup(NULL, conf_get(w.conf, "log", "level", NULL));
 	/* A sealing key others can read, or none, is refused now rather than
 	 * at the first sign-in that needs it (issue 8 defect 6). */
 	if (seal_key_check(w.conf, &err) != 0) {
-		fprintf(stderr, "refusing to start: %s\n", err.msg);
+		log_error("refusing to start: %s", err.msg);
 		conf_free(w.conf);
 		return 1;
 	}
+	metrics_open(w.conf, program);
+	w.gate.version = -1;
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
 	w.body = malloc(w.body_limit + 1);
-	w.db = db_new(w.conf, 0);
+	w.db = db_new_account(w.conf, program_account(program));
 	w.arena = arena_new();
 	w.events = events_new(w.conf);
 	if (!w.body || !w.db || !w.arena || !w.events || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&req, 0, 0) != 0) {
-		fprintf(stderr, "worker startup failed\n");
+		log_error("worker startup failed");
 		return 1;
 	}
+	log_debug("worker ready (version %s, needs schema %ld)", INFOSYS_VERSION,
+		  schema_required());
 	while (FCGX_Accept_r(&req) >= 0)
 		serve_one(&w, &req);
 	FCGX_Free(&req, 1);

@@ -12,7 +12,8 @@
 
 /* Serves requests on the FastCGI socket on standard input until accept
  * fails. Returns the process exit status (non-zero only when startup
- * fails: no configuration, no crypto library). */
-int server_main(enum program program);
+ * fails: no configuration, no crypto library). `--version` as the only
+ * argument prints the version and the schema version needed instead. */
+int server_main(enum program program, int argc, char **argv);
 
 #endif

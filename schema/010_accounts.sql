@@ -1,0 +1,61 @@
+-- 010_accounts — one database account per program, each with only what
+-- its verbs need (issue 8 item 5, issue 9). No tables change here: this
+-- file only narrows the grants that the earlier files gave every account.
+--
+-- The accounts ([database.<name>] user in infosys.conf, made by
+-- `infosysctl db init`): auth, portal, sync (the programs), purge
+-- (`infosysctl purge`: may delete old log rows, nothing else), and app
+-- ([database] user: the CLI, everything an operator does).
+--
+-- Scoped lines: `-- @grant ACCOUNT KIND table …` sets one account's
+-- privileges on the tables; an unscoped `-- @grant KIND table …` (the
+-- form of 001–007) sets app, auth, portal and sync at once. A later line
+-- wins. KIND: rw, log, ro, none, end (find a user's rows by id and
+-- user_id and delete them, read nothing else), or letters of siud (select, insert,
+-- update, delete). So a new table in a later file reaches every program
+-- until a scoped line narrows it.
+--
+-- No program may write a facility (its sync-key hash) or a release; only
+-- the CLI may. Every program reads schema_migrations: it refuses to serve
+-- on a schema older than it was built for.
+--
+-- @grant ro schema_migrations
+--
+-- auth.fcgi: sign-in, sessions, passwords, MFA, recovery.
+-- @grant auth ro   facilities password_policy
+-- @grant auth su   users
+-- @grant auth rw   sessions password_resets
+-- @grant auth sid  password_history
+-- @grant auth si   mail_outbox user_changes
+-- @grant auth siu  user_change_seq
+-- @grant auth none devices readings queues queue_history alarms commands
+-- @grant auth none daily_syncs sync_log releases
+--
+-- portal.fcgi: what staff see and do. Ends and touches sessions, never
+-- makes one; queues commands for the PCs.
+-- @grant portal ro   facilities devices readings queues queue_history
+-- @grant portal ro   daily_syncs sync_log login_log
+-- @grant portal su   users alarms
+-- @grant portal sud  sessions
+-- @grant portal siu  password_policy commands user_change_seq
+-- @grant portal sid  password_history
+-- @grant portal si   user_changes
+-- @grant portal none password_resets mail_outbox releases
+--
+-- sync.fcgi: the facility PCs. Writes users (from the Windows side) and
+-- operational data; may end a removed or locked user's sessions but
+-- neither read nor make one.
+-- @grant sync ro   facilities password_policy releases
+-- @grant sync end  sessions
+-- @grant sync sid  password_history
+-- @grant sync siu  devices readings queues queue_history alarms daily_syncs
+-- @grant sync siu  sync_log user_change_seq
+-- @grant sync su   commands
+-- @grant sync si   mail_outbox user_changes
+--
+-- purge (`infosysctl purge`): old rows of the logs and histories.
+-- @grant purge sd request_log login_log activity_log sync_log
+-- @grant purge sd readings queue_history mail_outbox password_resets
+-- @grant purge sd user_changes
+-- @grant purge ro facilities devices queues
+-- @grant purge ro schema_migrations
