@@ -40,7 +40,8 @@
 -- @grant portal siu  password_policy commands user_change_seq
 -- @grant portal sid  password_history
 -- @grant portal si   user_changes
--- @grant portal none password_resets mail_outbox releases
+-- @grant portal si   mail_outbox
+-- @grant portal none password_resets releases
 --
 -- sync.fcgi: the facility PCs. Writes users (from the Windows side) and
 -- operational data; may end a removed or locked user's sessions but

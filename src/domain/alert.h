@@ -62,10 +62,5 @@ int alert_after_login(struct ctx *ctx, long long facility_id,
  * seen before. Failures go to standard error. */
 void alert_after_request(struct ctx *ctx, int status, enum errcode code);
 
-/* A request refused as PHI stops before the caller is authenticated;
- * this names the caller (sync key and PC, or session, without touching
- * its idle clock) so its request-log row and the PHI burst rule can say
- * who sent it. Call after the answer, before the request is logged. */
-void alert_attribute_refusal(struct ctx *ctx, enum errcode code);
 
 #endif

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert.h"
-#include "authn.h"
-#include "session.h"
 
 #define WINDOW_S (15 * 60)
 #define ADMIN_ADDRESS_DAYS 30
@@ -247,20 +245,5 @@ void alert_after_request(struct ctx *ctx, int status, enum errcode code)
 	if (rc != 0)
 		fprintf(stderr, "request %s: alert rules: %s\n",
 			ctx->request_id, err.msg);
-	db_reset(ctx->db);
-}
-
-void alert_attribute_refusal(struct ctx *ctx, enum errcode code)
-{
-	struct session_state st;
-	struct err err;
-
-	if (code != E_PHI_REJECTED || ctx->facility_id)
-		return;
-	err_clear(&err);
-	if (ctx->program == PROG_SYNC)
-		(void)authn_sync_key(ctx, &err);
-	else if (ctx->session_token)
-		(void)session_status(ctx, &st, &err);
 	db_reset(ctx->db);
 }

@@ -367,7 +367,6 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	FCGX_Finish_r(req);
 	us = elapsed_us(&t0);
 	metrics_count(r.verb, r.code, us);
-	alert_attribute_refusal(&ctx, r.code);
 	if (r.code == E_OK)
 		events_publish(w->events, &ctx);
 	if (!(r.code == E_OK && r.lines == 1 && ctx.quiet))
