@@ -138,7 +138,7 @@ def run_browser(args, env):
         print("  npm ci failed:\n" + ci.stdout[-2000:] + ci.stderr[-2000:])
         return 0, 1
     r = subprocess.run(["node", "--test", "--test-reporter=tap",
-                        "--test-concurrency=1", "--test-timeout=180000"],
+                        "--test-concurrency=1", "--test-timeout=600000"],
                        cwd=BROWSER_DIR, env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, text=True)
     counts = {}
