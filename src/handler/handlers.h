@@ -39,6 +39,7 @@ HANDLER(h_audit_logins);
 HANDLER(h_dashboard);
 HANDLER(h_device_list);
 HANDLER(h_readings);
+HANDLER(h_device_range);
 HANDLER(h_queue_list);
 HANDLER(h_alarm_list);
 HANDLER(h_alarm_ack);
