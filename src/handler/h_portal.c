@@ -153,7 +153,7 @@ HANDLER(h_device_range)
 		return -1;
 	json_object_set_new(data, "device", json_string(dev->s));
 	json_object_set_new(data, "range", portal_range_item(&r, 0, 3));
-	return actlog_write(ctx, "device", "range", dev->s,
+	return actlog_write(ctx, "device", "device.range", dev->s,
 			    range_text(ctx, lo, hi), err);
 }
 

@@ -115,7 +115,10 @@ export async function signIn(page, f, user, pw = f.passwords[user]) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// A screenshot for docs/screenshots, written only by `make screenshots`
+// (INFOSYS_SCREENSHOTS=1): a test run leaves the work tree as it was.
 export async function shot(page, name, size) {
+  if (!process.env.INFOSYS_SCREENSHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });

@@ -120,15 +120,15 @@ for (const size of SIZES) {
       const fresh = password();
       await reset.getByLabel('Reset code').fill(code);
       await reset.getByLabel('New password').fill(fresh);
-      assert.match(await submit(page, reset, 'Set the new password', msg), /Your password was set/);
+      assert.match(await submit(page, reset, 'Set the new password', '#reset-pw-msg'), /Your password was set/);
 
       // The code works once.
       await reset.getByLabel('Facility code').fill(f.code);
       await reset.getByLabel('User name').fill('staff');
       await reset.getByLabel('Reset code').fill(code);
       await reset.getByLabel('New password').fill(password());
-      assert.match(await submit(page, reset, 'Set the new password', msg), /reset code is wrong, used or expired/);
-      assert.equal(await page.locator(msg).getAttribute('class'), 'msg msg-error');
+      assert.match(await submit(page, reset, 'Set the new password', '#reset-pw-msg'), /reset code is wrong, used or expired/);
+      assert.equal(await page.locator('#reset-pw-msg').getAttribute('class'), 'msg msg-error');
 
       // The old password no longer works, the new one does.
       await signIn(page, f, 'staff');

@@ -104,7 +104,7 @@ def test_device_range_from_the_pc_and_an_admins_override(site):
     assert dev()["range"] == {"min": -26.0, "max": -15.0, "source": "pc"}
     assert dev()["latest"]["out_of_range"] is True
     ev = site.ok("AUDIT.ACTIVITY user=boss", who="boss")["events"]
-    assert any(e["action"] == "range" and e["target"] == "OV" for e in ev)
+    assert any(e["action"] == "device.range" and e["target"] == "OV" for e in ev)
 
 
 def test_device_range_refuses_nonsense(site):

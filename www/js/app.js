@@ -1,12 +1,13 @@
 // app — the portal's shell: who is signed in, which view shows, the idle
 // countdown, and the sign-in, password and two-step set-up views.
 import { auth, setHooks } from './proto.js';
-import { $, $$, say, values } from './dom.js';
+import { $, $$, plain, say, toast, values } from './dom.js';
 import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
 import { dashboardShow, dashboardHide } from './dashboard.js';
-import { commandsShow, commandsInit } from './commands.js';
+import { commandsShow, commandsHide, commandsInit } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
+import { alarmsInit, alarmsReset } from './alarms.js';
 
 const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin'];
 const ERR = {
@@ -25,6 +26,7 @@ function show(name) {
     else a.removeAttribute('aria-current');
   }
   if (name !== 'dashboard') dashboardHide();
+  if (name !== 'commands') commandsHide();
   document.title = $('#view-' + name + ' h1').textContent + ' · Infosys portal';
   $('#main').focus();
 }
@@ -56,6 +58,7 @@ function signedIn(data) {
 async function signedOut(why) {
   const wasIn = !!session;
   session = null;
+  alarmsReset();
   idleStop();
   dashboardHide();
   $('#who').hidden = true;
@@ -110,7 +113,7 @@ async function onSignin(ev) {
   }
   $('#si-password').value = '';
   $('#si-password').focus();
-  say(msg, ERR[code] || (r.error && r.error.message) || 'Sign-in failed.', 'error');
+  say(msg, ERR[code] || plain(r.error, 'Sign-in failed. Try again.'), 'error');
 }
 
 async function onPasswordChange(ev) {
@@ -123,12 +126,12 @@ async function onPasswordChange(ev) {
   if (!r.ok) {
     const code = r.error && r.error.code;
     return say(msg, code === 'AUTH_FAILED' ? 'The current password is not right.'
-      : (r.error.message || 'The password was not changed.'), 'error');
+      : plain(r.error, 'The password was not changed. Try again.'), 'error');
   }
   ev.target.reset();
   say(msg, '');
   session.must_change_password = false;
-  say($('#dash-msg'), 'Your password was changed.', 'ok');
+  toast('Your password was changed.', 'ok');
   await loadSession({ idle_timeout_s: session.idle_timeout_s });
 }
 
@@ -160,7 +163,7 @@ async function onRecover(ev, verb, msgSel) {
   } else if (code === 'BAD_COMMAND') {
     say($(msgSel), 'This is not available here yet. Ask your facility admin.', 'error');
   } else {
-    say($(msgSel), RECOVER_ERR[code] || (r.error && r.error.message) || 'That did not work.', 'error');
+    say($(msgSel), RECOVER_ERR[code] || plain(r.error, 'That did not work. Check the fields and try again.'), 'error');
   }
 }
 
@@ -172,12 +175,13 @@ function init() {
   $('#signin-form').addEventListener('submit', onSignin);
   $('#password-form').addEventListener('submit', onPasswordChange);
   $('#forgot-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET.REQUEST', '#forgot-pw-msg'));
-  $('#reset-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET', '#forgot-pw-msg'));
+  $('#reset-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET', '#reset-pw-msg'));
   $('#forgot-user-form').addEventListener('submit', (e) => onRecover(e, 'USERNAME.RECOVER', '#forgot-user-msg'));
   $('#signout').addEventListener('click', () => signedOut('logout'));
   $('#idle-stay').addEventListener('click', () => auth('SESSION'));
   window.addEventListener('hashchange', () => { if (session) route(); });
   commandsInit();
+  alarmsInit();
   adminInit();
   enrollInit(() => { session.mfa_enroll_required = false; loadSession({ idle_timeout_s: session.idle_timeout_s }); });
   loadSession().then((ok) => { if (!ok) show('signin'); });
