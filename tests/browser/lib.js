@@ -166,3 +166,24 @@ export function mailRun(url) {
     });
   });
 }
+
+export async function noViolations(page, where) {
+  const v = await axe(page);
+  if (v.length) throw new Error(`axe violations on ${where}:\n${v.join('\n')}`);
+}
+
+// True when the element is wholly inside the viewport and nothing (a
+// sticky header, say) covers its middle: the person can see it.
+export async function seen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && (el === hit || el.contains(hit));
+  });
+}
+
+export async function scrollToBottom(page) {
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+}
