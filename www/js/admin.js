@@ -84,9 +84,12 @@ const NUMBERS = { idle_min: ['idle_timeout_s', 60], min_length: ['min_length', 1
   max_age_days: ['max_age_days', 1], history: ['history', 1] };
 const FLAGS = ['require_digit', 'require_special', 'require_mixed_case', 'mfa_admins'];
 
+let policy = {};
+
 async function loadPolicy() {
   const r = await portal('POLICY.GET');
   if (!r.ok) return toast(plain(r.error), 'error');
+  policy = r.data;
   const f = $('#policy-form');
   for (const [field, [key, per]] of Object.entries(NUMBERS)) f.elements[field].value = Math.round(r.data[key] / per);
   for (const k of FLAGS) f.elements[k].checked = !!r.data[k];
@@ -115,11 +118,16 @@ async function savePolicy(ev) {
     return say(out, `${label} must be a whole number from ${bad.min} to ${bad.max}.`, 'error');
   }
   const f = values(form);
+  // Only what changed, so that the activity log says what was changed.
   const args = {};
-  for (const [field, [key, per]] of Object.entries(NUMBERS)) args[key] = Number(f[field]) * per;
-  for (const k of FLAGS) args[k] = f[k];
+  for (const [field, [key, per]] of Object.entries(NUMBERS)) {
+    if (Number(f[field]) * per !== Number(policy[key])) args[key] = Number(f[field]) * per;
+  }
+  for (const k of FLAGS) if (Number(f[k]) !== Number(policy[k])) args[k] = f[k];
+  if (!Object.keys(args).length) return say(out, 'Nothing was changed.', 'info');
   const r = await portal('POLICY.SET', args);
   if (!r.ok) return say(out, plain(r.error, 'The policy was not saved. Check the values and try again.'), 'error');
+  Object.assign(policy, Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Number(v)])));
   say(out, 'The policy was saved.', 'ok');
   toast('The policy was saved.', 'ok');
 }
@@ -166,6 +174,9 @@ async function showAudit(ev) {
   const args = { limit: f.limit || 100 };
   if (verb !== 'SYNC.LOG') args.user = f.user;
   if (f.from) args.from = f.from + 'T00:00:00Z';
+  if (f.from && Date.parse(args.from) > Date.now()) {
+    return say($('#audit-note'), 'Since is after today: choose today or an earlier day.', 'error');
+  }
   if (verb === 'SYNC.LOG' && f.user) {
     say($('#audit-note'), 'PC reports are not made by a user: the User filter does not apply to them.', 'info');
   } else {
