@@ -8,6 +8,7 @@ import { commandsShow, commandsHide, commandsInit } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
 import { alarmsInit, alarmsReset } from './alarms.js';
+import { draftsRestore, draftsSave, fillWho, keepInit, keepTouched, rememberWho } from './keep.js';
 
 const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin'];
 const ERR = {
@@ -57,13 +58,16 @@ function signedIn(data) {
 // Back to the sign-in page; why says what to tell the user.
 async function signedOut(why) {
   const wasIn = !!session;
+  const who = session ? `${session.facility}/${session.user}` : '';
   session = null;
   alarmsReset();
   idleStop();
   dashboardHide();
   $('#who').hidden = true;
   $('#nav').hidden = true;
-  if (why === 'idle' || why === 'SESSION_EXPIRED') {
+  const idle = why === 'idle' || why === 'SESSION_EXPIRED';
+  if (idle) draftsSave(who);
+  if (idle) {
     const min = Math.round(idleTimeout() / 60);
     say($('#signin-notice'), `You were signed out after ${min} minute${min === 1 ? '' : 's'} without activity. Sign in again to continue.`, 'warn');
   } else if (why === 'logout') {
@@ -74,7 +78,9 @@ async function signedOut(why) {
   if (why !== 'SESSION_EXPIRED' && why !== 'AUTH_REQUIRED') {
     await auth('LOGOUT', {}, { background: true, quietAuth: true });
   }
-  history.replaceState(null, '', location.pathname);
+  // After an idle sign-out the page stays named, to return to it.
+  if (!idle) history.replaceState(null, '', location.pathname);
+  fillWho();
   show('signin');
 }
 
@@ -97,11 +103,13 @@ async function onSignin(ev) {
   const r = await auth('LOGIN', { facility: f.facility, user: f.user,
     password: f.password, otp: otpShown ? f.otp : '' }, { quietAuth: true });
   if (r.ok) {
+    rememberWho(f.facility, f.user);
     ev.target.reset();
     $('#si-otp-field').hidden = true;
     say(msg, '');
     say($('#signin-notice'), '');
     const ok = await loadSession({ idle_timeout_s: r.data.idle_timeout_s });
+    if (ok) draftsRestore(`${session.facility}/${session.user}`);
     if (!ok) say(msg, 'Signed in, but the session could not be read. Try again.', 'error');
     return;
   }
@@ -153,6 +161,7 @@ async function onRecover(ev, verb, msgSel) {
   const r = await auth(verb, f, { quietAuth: true });
   const code = r.error && r.error.code;
   if (r.ok) {
+    rememberWho(f.facility, f.user);
     ev.target.reset();
     if (verb === 'PASSWORD.RESET.REQUEST') {
       // The code arrives by mail for the same facility and user.
@@ -169,7 +178,7 @@ async function onRecover(ev, verb, msgSel) {
 
 function init() {
   setHooks({
-    activity: () => idleTouch(),
+    activity: () => { idleTouch(); keepTouched(); },
     authLost: (code) => { if (session) signedOut(code); },
   });
   $('#signin-form').addEventListener('submit', onSignin);
@@ -182,6 +191,7 @@ function init() {
   window.addEventListener('hashchange', () => { if (session) route(); });
   commandsInit();
   alarmsInit();
+  keepInit(() => !!session);
   adminInit();
   enrollInit(() => { session.mfa_enroll_required = false; loadSession({ idle_timeout_s: session.idle_timeout_s }); });
   loadSession().then((ok) => { if (!ok) show('signin'); });
