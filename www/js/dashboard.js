@@ -154,6 +154,28 @@ async function saveRange(d, args, id) {
   refresh(true);
 }
 
+// The readings as a CSV file for an inspection: one row per reading,
+// oldest first, in UTC, with the range it was checked against.
+export function readingsCsv(d, readings) {
+  const r = d.range || { min: null, max: null };
+  const out = (v) => (r.min !== null && v < r.min) || (r.max !== null && v > r.max);
+  const rows = [['device', 'name', 'time_utc', `value_${d.unit}`, 'range_low', 'range_high', 'out_of_range']];
+  for (const x of [...readings].reverse()) {
+    rows.push([d.device, deviceName(d), x.ts, x.value.toFixed(2), r.min ?? '', r.max ?? '', out(x.value) ? 'yes' : 'no']);
+  }
+  return rows.map((row) => row.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+}
+
+function downloadCsv(d, readings) {
+  const blob = new Blob([readingsCsv(d, readings)], { type: 'text/csv' });
+  const a = h('a', { href: URL.createObjectURL(blob),
+    download: `${d.device}-${new Date().toISOString().slice(0, 10)}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
 function rangeLine(d) {
   if (!d.range) return h('p', { class: 'hint' }, 'No acceptable range set: readings are not checked.');
   return h('p', { class: 'hint' }, `Acceptable ${rangeText(d.range, d.unit)}`,
@@ -180,7 +202,11 @@ function deviceItem(d, readings) {
     li.append(h('button', { type: 'button', class: 'link-button',
       onclick: () => { openRange = d.device; render(false); } }, `Change range of ${deviceName(d)}`));
   }
-  if (readings) li.append(tempChart(deviceName(d), readings, d.range, d.unit));
+  if (readings) {
+    li.append(tempChart(deviceName(d), readings, d.range, d.unit),
+      h('button', { type: 'button', class: 'link-button no-print', onclick: () => downloadCsv(d, readings) },
+        `Temperature log of ${deviceName(d)}, last 24 h (CSV)`));
+  }
   return li;
 }
 
@@ -233,7 +259,13 @@ function render(focusAck) {
   }
 }
 
+let printWired = false;
+
 export function dashboardShow() {
+  if (!printWired) {
+    printWired = true;
+    $('#print-log').addEventListener('click', () => window.print());
+  }
   refresh(true);
   clearInterval(timer);
   timer = setInterval(() => { if (!openAck && !openRange) refresh(false); }, REFRESH_MS);
