@@ -68,8 +68,32 @@ function userItem(u) {
     resetBox(u.user));
 }
 
+// Search, filter, sort and paging of the user list, in the page: a
+// facility has tens to a few hundred users, all in one USER.LIST.
+const PAGE = 20;
+let page = 0;
+const SHOW = {
+  all: () => true, locked: (u) => u.locked, disabled: (u) => u.status === 'disabled',
+  admin: (u) => u.role === 'admin', change: (u) => u.must_change_password,
+};
+const SORT = {
+  name: (a, b) => a.user.localeCompare(b.user),
+  failed: (a, b) => b.failed_logins - a.failed_logins || a.user.localeCompare(b.user),
+  last: (a, b) => String(b.last_login || '').localeCompare(String(a.last_login || '')),
+};
+
 function renderUsers() {
-  clear($('#users'), lastUsers.map(userItem));
+  const f = values($('#users-form'));
+  const q = f.q.toLowerCase();
+  const shown = lastUsers.filter((u) => u.user.toLowerCase().includes(q) && SHOW[f.show](u))
+    .sort(SORT[f.sort]);
+  page = Math.min(page, Math.max(0, Math.ceil(shown.length / PAGE) - 1));
+  const slice = shown.slice(page * PAGE, (page + 1) * PAGE);
+  clear($('#users'), slice.length ? slice.map(userItem) : [h('li', { class: 'empty' }, 'No user matches.')]);
+  $('#users-count').textContent = shown.length
+    ? `Users ${page * PAGE + 1}–${page * PAGE + slice.length} of ${shown.length}` : '';
+  $('#users-prev').hidden = page === 0;
+  $('#users-next').hidden = (page + 1) * PAGE >= shown.length;
 }
 
 async function loadUsers() {
@@ -203,6 +227,10 @@ export function adminShow() {
 }
 
 export function adminInit() {
+  $('#users-form').addEventListener('input', () => { page = 0; renderUsers(); });
+  $('#users-form').addEventListener('submit', (ev) => ev.preventDefault());
+  $('#users-prev').addEventListener('click', () => { page--; renderUsers(); });
+  $('#users-next').addEventListener('click', () => { page++; renderUsers(); });
   $('#policy-form').addEventListener('submit', savePolicy);
   $('#audit-form').addEventListener('submit', showAudit);
 }
