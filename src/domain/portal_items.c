@@ -59,17 +59,24 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* {min, max} of two DECIMAL texts, either NULL for an open side. */
+static json_t *bounds_json(const char *lo, const char *hi)
+{
+	return json_pack("{s:o,s:o}",
+			 "min", lo ? json_real(strtod(lo, NULL)) : json_null(),
+			 "max", hi ? json_real(strtod(hi, NULL)) : json_null());
+}
+
 json_t *portal_range_item(const struct dbres *r, size_t i, size_t col)
 {
-	const char *lo = dbres_get(r, i, col), *hi = dbres_get(r, i, col + 1);
 	const char *source = dbres_get(r, i, col + 2);
+	json_t *j;
 
 	if (!source)
 		return json_null();
-	return json_pack("{s:o,s:o,s:s}",
-			 "min", lo ? json_real(strtod(lo, NULL)) : json_null(),
-			 "max", hi ? json_real(strtod(hi, NULL)) : json_null(),
-			 "source", source);
+	j = bounds_json(dbres_get(r, i, col), dbres_get(r, i, col + 1));
+	json_object_set_new(j, "source", json_string(source));
+	return j;
 }
 
 int portal_range_out(const struct dbres *r, size_t i, size_t col, double v)
@@ -84,11 +91,7 @@ static json_t *pc_range_item(const struct dbres *r, size_t i)
 {
 	const char *lo = dbres_get(r, i, 10), *hi = dbres_get(r, i, 11);
 
-	if (!lo && !hi)
-		return json_null();
-	return json_pack("{s:o,s:o}",
-			 "min", lo ? json_real(strtod(lo, NULL)) : json_null(),
-			 "max", hi ? json_real(strtod(hi, NULL)) : json_null());
+	return lo || hi ? bounds_json(lo, hi) : json_null();
 }
 
 static json_t *device_item(const struct dbres *r, size_t i)

@@ -148,13 +148,18 @@ HANDLER(h_device_range)
 	if (r.nrows != 1)
 		return err_set(err, E_NOT_FOUND, "no device '%s' in this facility",
 			       dev->s);
-	if (db_exec(ctx->db, sql_device_range, p, 6, NULL, NULL, err) != 0 ||
-	    db_query(ctx->db, sql_device, q, 2, ctx->arena, &r, err) != 0)
+	/* The change and its log entry together, or neither. */
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = db_exec(ctx->db, sql_device_range, p, 6, NULL, NULL, err) != 0 ||
+		 actlog_write(ctx, "device", "device.range", dev->s,
+			      range_text(ctx, lo, hi), err) != 0 ||
+		 db_query(ctx->db, sql_device, q, 2, ctx->arena, &r, err) != 0;
+	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
 	json_object_set_new(data, "device", json_string(dev->s));
 	json_object_set_new(data, "range", portal_range_item(&r, 0, 3));
-	return actlog_write(ctx, "device", "device.range", dev->s,
-			    range_text(ctx, lo, hi), err);
+	return 0;
 }
 
 HANDLER(h_command_list)
