@@ -1,6 +1,6 @@
 // The portal's account journeys in a real browser (Debian's headless
 // Chromium): idle sign-out, admin unlock, forced password change after an
-// admin reset, two-step set-up and sign-in, and the manifest and CSP.
+// admin reset, and the manifest and CSP (two-step set-up: mfa.test.js).
 // (Apart from portal.test.js so that each file stays within the runner's
 // per-file time limit on a loaded machine.)
 import { test } from 'node:test';
@@ -102,33 +102,6 @@ test('forced password change after an admin reset', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, f, 'staff', fresh);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  } finally { await b.close(); }
-});
-
-test('an admin sets up two-step sign-in, then signs in with a code', async () => {
-  const f = facility({ mfa_admins: 1 });
-  const b = await browser('phone');
-  try {
-    const { page } = b;
-    await signIn(page, f, 'boss');
-    await page.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor();
-    await noViolations(page, 'MFA set-up');
-    await page.getByRole('button', { name: 'Create my key' }).click();
-    await page.locator('#enroll-qr svg').waitFor();
-    const secret = (await page.locator('#enroll-secret').textContent()).replace(/\s/g, '');
-    await noViolations(page, 'MFA set-up with key');
-    await shot(page, 'mfa-setup', 'phone');
-    await page.getByLabel('The code your app shows now').fill(await totp(secret));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    // A code works once: wait for the next 30 s step before signing in.
-    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
-    await signIn(page, f, 'boss');
-    await page.getByLabel('One-time code from your authenticator app').fill(await totp(secret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
 

@@ -197,7 +197,7 @@ for (const size of SIZES) {
       const reset = page.locator('#reset-pw-form');
       await reset.getByLabel('Facility code').fill('');
       await reset.getByRole('button', { name: 'Set the new password' }).click();
-      await page.locator('#forgot-pw-msg', { hasText: 'Fill in every field.' }).waitFor();
+      await page.locator('#reset-pw-msg', { hasText: 'Fill in every field.' }).waitFor();
       await noViolations(page, 'recovery form with an error');
       assert.deepEqual(b.errors, []);
     } finally { await b.close(); }
