@@ -73,7 +73,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop status db test unit integration fuzz bench docs phi-data \
-        phi-report install clean cluster cluster-stop test-cluster
+        phi-report screenshots install clean cluster cluster-stop test-cluster
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -211,6 +211,17 @@ bench: deps phi-report
 
 docs: $(BIN)/infosysctl
 	$(BIN)/infosysctl api-reference > docs/api.md
+
+# docs/screenshots from fixed data on a fresh stack of its own (see
+# tests/browser/shots.js); `make test` never writes them.
+SHOTS_VAR ?= var/shots
+SHOTS_PORT ?= 18060
+screenshots: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tools/stack.py up --var $(SHOTS_VAR) --port $(SHOTS_PORT) --bin $(BIN) --fresh
+	@cd tests/browser && npm ci --no-audit --no-fund >/dev/null && \
+	    INFOSYS_TEST_VAR=$(SHOTS_VAR) INFOSYS_TEST_PORT=$(SHOTS_PORT) node shots.js; \
+	    rc=$$?; cd ../.. && $(PYTHON) tools/stack.py down --var $(SHOTS_VAR); exit $$rc
 
 # What a host runs, with the units, configuration examples, docs and the
 # man page; PREFIX and DESTDIR as usual. Paths in the units and examples

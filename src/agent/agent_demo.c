@@ -113,8 +113,10 @@ static int upsert_devices(struct agent *a, struct body *b)
 	char line[400];
 
 	for (size_t i = 0; i < NDEVICES; i++) {
+		/* The range the alarms below use: the portal flags by the same. */
 		size_t n = (size_t)snprintf(line, sizeof(line), "DEVICE.UPSERT device=%s kind=%s"
-					    " unit=C location=", devices[i].id, devices[i].kind);
+					    " unit=C low=%.2f high=%.2f location=", devices[i].id,
+					    devices[i].kind, devices[i].lo, devices[i].hi);
 		line[n + canon_value(devices[i].location, strlen(devices[i].location),
 				     line + n)] = '\0';
 		devices[i].value = devices[i].mean;

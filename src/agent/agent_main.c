@@ -70,7 +70,7 @@ static void usage(FILE *f)
 	      "                     reading,DEVICE,TS,VALUE\n"
 	      "                     queue,QUEUE,TS,LENGTH,WAIT_MIN\n"
 	      "                     alarm,ALARM,DEVICE,active|cleared,low|high|critical,TS[,MESSAGE]\n"
-	      "                     device,DEVICE,KIND,LOCATION[,UNIT]\n"
+	      "                     device,DEVICE,KIND,LOCATION[,UNIT[,LOW,HIGH[,NAME]]]\n"
 	      "                   in batches of up to 1000 lines, each one transaction\n"
 	      "  listen           commands: wait for the facility's events, then poll; write\n"
 	      "                   each as <id>.dat (atomically), then ack\n"

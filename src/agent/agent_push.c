@@ -84,7 +84,8 @@ static int put_record(struct batch *b, char **f, int n, long lineno)
 		{ "queue", "QUEUE.PUSH", 5, 5, { "queue", "ts", "length", "wait_min" } },
 		{ "alarm", "ALARM.PUSH", 6, 7,
 		  { "alarm", "device", "status", "severity", "ts", "message" } },
-		{ "device", "DEVICE.UPSERT", 4, 5, { "device", "kind", "location", "unit" } },
+		{ "device", "DEVICE.UPSERT", 4, 8,
+		  { "device", "kind", "location", "unit", "low", "high", "name" } },
 	};
 
 	for (size_t r = 0; r < sizeof(recs) / sizeof(recs[0]); r++) {

@@ -9,10 +9,16 @@
 #define ALARMS_MAX 500
 
 static const char sql_devices[] =
-	"SELECT d.ext_id, d.kind, d.location, d.unit, r.ts, r.value"
+	"SELECT d.ext_id, d.kind, d.location, d.unit, r.ts, r.value, d.name, "
+	PORTAL_RANGE_COLS ", d.pc_low, d.pc_high"
 	" FROM devices d LEFT JOIN readings r ON r.device_id = d.id"
 	" AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.device_id = d.id)"
 	" WHERE d.facility_id = ? ORDER BY d.id DESC";
+
+static const char sql_pcs[] =
+	"SELECT pc_id, MAX(ts) FROM request_log"
+	" WHERE facility_id = ? AND pc_id IS NOT NULL"
+	" GROUP BY pc_id ORDER BY MAX(ts) DESC";
 
 static const char sql_queues[] =
 	"SELECT ext_id, length, wait_min, ts FROM queues"
@@ -53,49 +59,62 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-int portal_range(const char *kind, const char *unit, double *min,
-		 double *max)
+/* {min, max} of two DECIMAL texts, either NULL for an open side. */
+static json_t *bounds_json(const char *lo, const char *hi)
 {
-	static const struct { const char *kind; double lo, hi; } ranges[] = {
-		{ "fridge", 2, 8 }, { "freezer", -50, -15 },
-		{ "room", 15, 25 }, { "incubator", 35, 38 },
-	};
+	return json_pack("{s:o,s:o}",
+			 "min", lo ? json_real(strtod(lo, NULL)) : json_null(),
+			 "max", hi ? json_real(strtod(hi, NULL)) : json_null());
+}
 
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		if (strcmp(kind, ranges[i].kind) != 0)
-			continue;
-		*min = ranges[i].lo;
-		*max = ranges[i].hi;
-		if (unit && strcmp(unit, "F") == 0) {
-			*min = *min * 9 / 5 + 32;
-			*max = *max * 9 / 5 + 32;
-		}
-		return 1;
-	}
-	return 0;
+json_t *portal_range_item(const struct dbres *r, size_t i, size_t col)
+{
+	const char *source = dbres_get(r, i, col + 2);
+	json_t *j;
+
+	if (!source)
+		return json_null();
+	j = bounds_json(dbres_get(r, i, col), dbres_get(r, i, col + 1));
+	json_object_set_new(j, "source", json_string(source));
+	return j;
+}
+
+int portal_range_out(const struct dbres *r, size_t i, size_t col, double v)
+{
+	const char *lo = dbres_get(r, i, col), *hi = dbres_get(r, i, col + 1);
+
+	return (lo && v < strtod(lo, NULL)) || (hi && v > strtod(hi, NULL));
+}
+
+/* The PC's own range, shown beside an admin's override. */
+static json_t *pc_range_item(const struct dbres *r, size_t i)
+{
+	const char *lo = dbres_get(r, i, 10), *hi = dbres_get(r, i, 11);
+
+	return lo || hi ? bounds_json(lo, hi) : json_null();
 }
 
 static json_t *device_item(const struct dbres *r, size_t i)
 {
-	const char *kind = dbres_get(r, i, 1), *unit = dbres_get(r, i, 3);
 	const char *value = dbres_get(r, i, 5);
-	double lo, hi;
-	int ranged = portal_range(kind, unit, &lo, &hi);
-	json_t *latest = json_null(), *range = json_null();
+	json_t *latest = json_null();
 
-	if (ranged)
-		range = json_pack("{s:f,s:f}", "min", lo, "max", hi);
 	if (value) {
 		double v = strtod(value, NULL);
 		latest = json_pack("{s:o,s:f,s:b}",
 				   "ts", portal_ts(dbres_get(r, i, 4)),
 				   "value", v,
-				   "out_of_range", ranged && (v < lo || v > hi));
+				   "out_of_range", portal_range_out(r, i, 7, v));
 	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}",
-			 "device", dbres_get(r, i, 0), "kind", kind,
-			 "location", dbres_get(r, i, 2), "unit", unit,
-			 "range", range, "latest", latest);
+	return json_pack("{s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:o}",
+			 "device", dbres_get(r, i, 0),
+			 "name", str_or_null(dbres_get(r, i, 6)),
+			 "kind", dbres_get(r, i, 1),
+			 "location", dbres_get(r, i, 2),
+			 "unit", dbres_get(r, i, 3),
+			 "range", portal_range_item(r, i, 7),
+			 "pc_range", pc_range_item(r, i),
+			 "latest", latest);
 }
 
 int portal_devices(struct ctx *ctx, json_t *out, struct err *err)
@@ -107,6 +126,20 @@ int portal_devices(struct ctx *ctx, json_t *out, struct err *err)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(out, device_item(&r, i));
+	return 0;
+}
+
+int portal_pcs(struct ctx *ctx, json_t *out, struct err *err)
+{
+	struct dbparam p[] = { P_INT(ctx->facility_id) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_pcs, p, 1, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(out, json_pack("{s:s,s:o}",
+			"pc", dbres_get(&r, i, 0),
+			"last_seen", portal_ts(dbres_get(&r, i, 1))));
 	return 0;
 }
 

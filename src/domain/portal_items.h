@@ -13,8 +13,9 @@
 #include <jansson.h>
 #include "ctx.h"
 
-/* Newest first: {device, kind, location, unit, range {min,max} | null,
- * latest {ts, value, out_of_range} | null}. */
+/* Newest first: {device, name | null, kind, location, unit, range
+ * (portal_range_item), pc_range {min, max} | null, latest {ts, value,
+ * out_of_range} | null}. */
 int portal_devices(struct ctx *ctx, json_t *out, struct err *err);
 
 /* Most recently updated first: {queue, length, wait_min, ts}. */
@@ -33,11 +34,27 @@ int portal_commands(struct ctx *ctx, const char *status, long long limit,
 /* One command as above; NOT_FOUND when the facility has no such id. */
 json_t *portal_command(struct ctx *ctx, long long id, struct err *err);
 
-/* The acceptable range of a device kind in its unit, for the "out of
- * range" highlight: fridge 2–8 °C, freezer −50 to −15 °C, room 15–25 °C,
- * incubator 35–38 °C (converted for °F); 0 when the kind has none. */
-int portal_range(const char *kind, const char *unit, double *min,
-		 double *max);
+/* The range a device's readings are flagged against, the same one its PC
+ * alarms on: an admin's override (DEVICE.RANGE) when set, else the PC's
+ * (DEVICE.UPSERT low/high). Three columns: low, high (either may be
+ * NULL: a one-sided range) and 'admin' | 'pc' | NULL (no range at all).
+ * Selected from `devices d`. */
+#define PORTAL_RANGE_OVERRIDDEN "(d.admin_low IS NOT NULL OR d.admin_high IS NOT NULL)"
+#define PORTAL_RANGE_COLS \
+	"IF(" PORTAL_RANGE_OVERRIDDEN ", d.admin_low, d.pc_low), " \
+	"IF(" PORTAL_RANGE_OVERRIDDEN ", d.admin_high, d.pc_high), " \
+	"IF(" PORTAL_RANGE_OVERRIDDEN ", 'admin', " \
+	"IF(d.pc_low IS NULL AND d.pc_high IS NULL, NULL, 'pc'))"
+
+/* Row i's PORTAL_RANGE_COLS starting at col as {min, max, source}
+ * (min or max null when open), or JSON null; a new reference. */
+json_t *portal_range_item(const struct dbres *r, size_t i, size_t col);
+
+/* 1 when v lies outside row i's range at col (never without a range). */
+int portal_range_out(const struct dbres *r, size_t i, size_t col, double v);
+
+/* The facility's PCs, last heard from first: {pc, last_seen}. */
+int portal_pcs(struct ctx *ctx, json_t *out, struct err *err);
 
 /* `ts` text of a MariaDB DATETIME, or JSON null. */
 json_t *portal_ts(const char *db);

@@ -21,8 +21,8 @@ static const char sql_activity[] =
 static const char sql_requests[] =
 	"SELECT ts, request_id, endpoint, verb, params, user_name, pc_id,"
 	" address, status, code, duration_us, phi_rule FROM request_log"
-	" WHERE facility_id = ? AND ts >= FROM_UNIXTIME(?)"
-	" ORDER BY id DESC LIMIT ?";
+	" WHERE facility_id = ? AND (? IS NULL OR user_name = ?)"
+	" AND ts >= FROM_UNIXTIME(?) ORDER BY id DESC LIMIT ?";
 
 /* One row per day, PC, user and rule: how often patient data was typed,
  * never what. */
@@ -35,7 +35,17 @@ static const char sql_phi[] =
 
 static const char sql_syncs[] =
 	"SELECT ts, pc_id, kind, sync_date, status, message, trace, version"
-	" FROM sync_log WHERE facility_id = ? ORDER BY id DESC LIMIT ?";
+	" FROM sync_log WHERE facility_id = ? AND ts >= FROM_UNIXTIME(?)"
+	" ORDER BY id DESC LIMIT ?";
+
+/* The routine check-ins: without them a PC that syncs every minute but
+ * has nothing to report shows an empty log. */
+static const char sql_sync_pcs[] =
+	"SELECT pc_id, MAX(ts), COUNT(*) FROM request_log"
+	" WHERE facility_id = ? AND pc_id IS NOT NULL AND ts >= FROM_UNIXTIME(?)"
+	" GROUP BY pc_id ORDER BY MAX(ts) DESC";
+
+#define SYNC_PCS_WINDOW_S (24 * 3600)
 
 static json_t *str_or_null(const char *s)
 {
@@ -129,14 +139,17 @@ static json_t *request_item(const struct dbres *r, size_t i)
 
 HANDLER(h_audit_requests)
 {
+	const struct argval *user = call_arg(call, "user");
 	struct dbparam p[] = {
-		P_INT(ctx->facility_id), P_INT(from_of(call)),
-		P_INT(limit_of(call)),
+		P_INT(ctx->facility_id),
+		user->present ? P_STR(user->s) : P_NULL,
+		user->present ? P_STR(user->s) : P_NULL,
+		P_INT(from_of(call)), P_INT(limit_of(call)),
 	};
 	json_t *requests = list(data, "requests");
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_requests, p, 3, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_requests, p, 5, ctx->arena, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(requests, request_item(&r, i));
@@ -167,13 +180,34 @@ HANDLER(h_audit_phi)
 	return viewed(ctx, "audit.phi", err);
 }
 
+static int sync_pcs(struct ctx *ctx, const struct call *call, json_t *out,
+		    struct err *err)
+{
+	long long from = call_arg(call, "from")->present ? from_of(call)
+			 : (long long)ctx->now - SYNC_PCS_WINDOW_S;
+	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(from) };
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_sync_pcs, p, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++)
+		json_array_append_new(out, json_pack("{s:s,s:o,s:I}",
+			"pc", dbres_get(&r, i, 0),
+			"last_seen", portal_ts(dbres_get(&r, i, 1)),
+			"requests", (json_int_t)atoll(dbres_get(&r, i, 2))));
+	return 0;
+}
+
 HANDLER(h_sync_log)
 {
-	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(limit_of(call)) };
+	struct dbparam p[] = {
+		P_INT(ctx->facility_id), P_INT(from_of(call)), P_INT(limit_of(call)),
+	};
 	json_t *syncs = list(data, "syncs");
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_syncs, p, 2, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_syncs, p, 3, ctx->arena, &r, err) != 0 ||
+	    sync_pcs(ctx, call, list(data, "pcs"), err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(syncs, json_pack(

@@ -8,6 +8,8 @@
  * each one with its user. The actions (h_commands.c) and the audit views
  * (h_audit.c) are logged. */
 #include <stdlib.h>
+#include "actlog.h"
+#include "arena.h"
 #include "ctx.h"
 #include "handlers.h"
 #include "portal_items.h"
@@ -17,7 +19,13 @@
 #define DASHBOARD_COMMANDS 20
 
 static const char sql_device[] =
-	"SELECT id, unit, kind FROM devices WHERE facility_id = ? AND ext_id = ?";
+	"SELECT d.id, d.unit, d.name, " PORTAL_RANGE_COLS
+	" FROM devices d WHERE d.facility_id = ? AND d.ext_id = ?";
+
+/* An admin's override; both NULL clears it (the PC's range again). */
+static const char sql_device_range[] =
+	"UPDATE devices SET admin_low = ?, admin_high = ?, range_by = ?,"
+	" range_at = FROM_UNIXTIME(?) WHERE facility_id = ? AND ext_id = ?";
 
 static const char sql_readings[] =
 	"SELECT ts, value FROM readings WHERE device_id = ?"
@@ -38,7 +46,8 @@ HANDLER(h_dashboard)
 	(void)call;
 	if (portal_queues(ctx, list(data, "queues"), err) != 0 ||
 	    portal_alarms(ctx, 1, list(data, "alarms"), err) != 0 ||
-	    portal_devices(ctx, list(data, "devices"), err) != 0)
+	    portal_devices(ctx, list(data, "devices"), err) != 0 ||
+	    portal_pcs(ctx, list(data, "pcs"), err) != 0)
 		return -1;
 	return portal_commands(ctx, "open", DASHBOARD_COMMANDS,
 			       list(data, "commands"), err);
@@ -92,7 +101,6 @@ HANDLER(h_readings)
 {
 	const struct argval *dev = call_arg(call, "device");
 	struct dbparam p[] = { P_INT(ctx->facility_id), P_STRN(dev->s, dev->len) };
-	double lo, hi;
 	struct dbres r;
 
 	if (db_query(ctx->db, sql_device, p, 2, ctx->arena, &r, err) != 0)
@@ -102,11 +110,56 @@ HANDLER(h_readings)
 			       dev->s);
 	json_object_set_new(data, "device", json_string(dev->s));
 	json_object_set_new(data, "unit", json_string(dbres_get(&r, 0, 1)));
-	json_object_set_new(data, "range",
-		portal_range(dbres_get(&r, 0, 2), dbres_get(&r, 0, 1), &lo, &hi)
-		? json_pack("{s:f,s:f}", "min", lo, "max", hi) : json_null());
+	json_object_set_new(data, "name", dbres_get(&r, 0, 2)
+			    ? json_string(dbres_get(&r, 0, 2)) : json_null());
+	json_object_set_new(data, "range", portal_range_item(&r, 0, 3));
 	return readings_rows(ctx, call, atoll(dbres_get(&r, 0, 0)),
 			     list(data, "readings"), err);
+}
+
+/* "low..high" with an empty side for an open bound, for the activity log. */
+static const char *range_text(struct ctx *ctx, const struct argval *lo,
+			      const struct argval *hi)
+{
+	if (!lo->present && !hi->present)
+		return "cleared: the PC's range again";
+	return arena_printf(ctx->arena, "%s..%s", lo->present ? lo->s : "",
+			    hi->present ? hi->s : "");
+}
+
+HANDLER(h_device_range)
+{
+	const struct argval *dev = call_arg(call, "device");
+	const struct argval *lo = call_arg(call, "low");
+	const struct argval *hi = call_arg(call, "high");
+	struct dbparam p[] = {
+		lo->present ? P_STRN(lo->s, lo->len) : P_NULL,
+		hi->present ? P_STRN(hi->s, hi->len) : P_NULL,
+		P_STR(ctx->user_name), P_INT((long long)ctx->now),
+		P_INT(ctx->facility_id), P_STRN(dev->s, dev->len),
+	};
+	struct dbparam q[] = { P_INT(ctx->facility_id), P_STRN(dev->s, dev->len) };
+	struct dbres r;
+
+	if (lo->present && hi->present && lo->n >= hi->n)
+		return err_set(err, E_BAD_ARGUMENT, "low must be below high");
+	if (db_query(ctx->db, sql_device, q, 2, ctx->arena, &r, err) != 0)
+		return -1;
+	if (r.nrows != 1)
+		return err_set(err, E_NOT_FOUND, "no device '%s' in this facility",
+			       dev->s);
+	/* The change and its log entry together, or neither. */
+	if (db_begin(ctx->db, err) != 0)
+		return -1;
+	int rc = db_exec(ctx->db, sql_device_range, p, 6, NULL, NULL, err) != 0 ||
+		 actlog_write(ctx, "device", "device.range", dev->s,
+			      range_text(ctx, lo, hi), err) != 0 ||
+		 db_query(ctx->db, sql_device, q, 2, ctx->arena, &r, err) != 0;
+	if (db_end(ctx->db, rc, err) != 0)
+		return -1;
+	json_object_set_new(data, "device", json_string(dev->s));
+	json_object_set_new(data, "range", portal_range_item(&r, 0, 3));
+	return 0;
 }
 
 HANDLER(h_command_list)

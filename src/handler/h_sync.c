@@ -16,15 +16,24 @@
 #include "syncmail.h"
 #include "timefmt.h"
 
+/* An absent unit, name or range keeps what is stored (a PC that never
+ * sends them still gets C and no range). */
 static const char sql_device_upsert[] =
 	"INSERT INTO devices (facility_id, ext_id, kind, location, unit, "
-	"created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, COALESCE(?, 'C'), FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
+	"name, pc_low, pc_high, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, COALESCE(?, 'C'), ?, ?, ?, FROM_UNIXTIME(?), "
+	"FROM_UNIXTIME(?)) "
 	"ON DUPLICATE KEY UPDATE "
 	"updated_at = IF(kind = VALUES(kind) AND location = VALUES(location) "
-	"AND (? IS NULL OR unit = VALUES(unit)), updated_at, VALUES(updated_at)), "
+	"AND (? IS NULL OR unit = VALUES(unit)) "
+	"AND (? IS NULL OR name <=> VALUES(name)) "
+	"AND (? = 0 OR (pc_low <=> VALUES(pc_low) AND pc_high <=> VALUES(pc_high))), "
+	"updated_at, VALUES(updated_at)), "
 	"kind = VALUES(kind), location = VALUES(location), "
-	"unit = IF(? IS NULL, unit, VALUES(unit))";
+	"unit = IF(? IS NULL, unit, VALUES(unit)), "
+	"name = IF(? IS NULL, name, VALUES(name)), "
+	"pc_low = IF(? = 0, pc_low, VALUES(pc_low)), "
+	"pc_high = IF(? = 0, pc_high, VALUES(pc_high))";
 
 static const char sql_device_exists[] =
 	"SELECT id FROM devices WHERE facility_id = ? AND ext_id = ?";
@@ -112,14 +121,22 @@ HANDLER(h_ping)
 
 HANDLER(h_device_upsert)
 {
+	const struct argval *lo = call_arg(call, "low"), *hi = call_arg(call, "high");
 	struct dbparam unit = arg_param(call, "unit");
+	struct dbparam name = arg_param(call, "name");
+	/* low and high travel together: either one sent restates the range */
+	long long ranged = lo->present || hi->present;
 	struct dbparam p[] = {
 		P_INT(ctx->facility_id), arg_param(call, "device"),
-		arg_param(call, "kind"), arg_param(call, "location"), unit,
-		P_INT((long long)ctx->now), P_INT((long long)ctx->now), unit, unit,
+		arg_param(call, "kind"), arg_param(call, "location"), unit, name,
+		arg_param(call, "low"), arg_param(call, "high"),
+		P_INT((long long)ctx->now), P_INT((long long)ctx->now),
+		unit, name, P_INT(ranged), unit, name, P_INT(ranged), P_INT(ranged),
 	};
 
-	if (db_exec(ctx->db, sql_device_upsert, p, 9, NULL, NULL, err) != 0)
+	if (lo->present && hi->present && lo->n >= hi->n)
+		return err_set(err, E_BAD_ARGUMENT, "low must be below high");
+	if (db_exec(ctx->db, sql_device_upsert, p, 17, NULL, NULL, err) != 0)
 		return -1;
 	json_object_set_new(data, "device", json_string(arg_str(call, "device")));
 	return 0;

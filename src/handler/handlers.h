@@ -48,6 +48,7 @@ HANDLER(h_dashboard);
 HANDLER(h_dashboard_series);
 HANDLER(h_device_list);
 HANDLER(h_readings);
+HANDLER(h_device_range);
 HANDLER(h_queue_list);
 HANDLER(h_alarm_list);
 HANDLER(h_alarm_ack);

@@ -110,6 +110,11 @@ static const struct argspec dashboard_series_args[] = {
 	{ "points", AT_INT, 0, 12, 720, NULL,
 	  "buckets per device (default 144: ten minutes over 24 hours)" },
 };
+static const struct argspec device_range_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
+	{ "low", AT_DEC, 0, -10000, 20000, NULL, "the lowest acceptable reading" },
+	{ "high", AT_DEC, 0, -10000, 20000, NULL, "the highest acceptable reading" },
+};
 static const struct argspec alarm_list_args[] = {
 	{ "status", AT_ENUM, 0, 0, 0, alarm_list_states,
 	  "active (default) or all" },
@@ -141,6 +146,7 @@ static const struct argspec audit_activity_args[] = {
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 static const struct argspec audit_requests_args[] = {
+	{ "user", AT_NAME, 0, 0, 0, NULL, "only requests by this user" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only requests at or after this time" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
@@ -162,6 +168,7 @@ static const struct argspec alert_rule_set_args[] = {
 	{ "mail", AT_BOOL, 1, 0, 0, NULL, "whether its alerts mail the facility's admins" },
 };
 static const struct argspec sync_log_args[] = {
+	{ "from", AT_TS, 0, 0, 0, NULL, "only reports at or after this time" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 
@@ -208,6 +215,11 @@ static const struct argspec device_upsert_args[] = {
 	{ "location", AT_TEXT, 1, 0, 120, NULL, "where it stands" },
 	{ "unit", AT_ENUM, 0, 0, 0, device_units,
 	  "the unit of its readings (C when never given)" },
+	{ "low", AT_DEC, 0, -10000, 20000, NULL,
+	  "the lowest acceptable reading, the PC's alarm limit" },
+	{ "high", AT_DEC, 0, -10000, 20000, NULL,
+	  "the highest acceptable reading, the PC's alarm limit" },
+	{ "name", AT_TEXT, 0, 0, 60, NULL, "what people call it" },
 };
 static const struct argspec reading_push_args[] = {
 	{ "device", AT_ID, 1, 0, 0, NULL, "a device sent with DEVICE.UPSERT" },
@@ -375,8 +387,10 @@ const struct verb verb_table[] = {
 	/* §5 portal: h_portal.c, h_commands.c, h_audit.c */
 	{ "DASHBOARD", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_dashboard,
 	  "Everything the dashboard shows at once: `queues`, active `alarms`,"
-	  " `devices` with their latest reading, and the open (pending or"
-	  " delivered) `commands`, each as in the verbs below." },
+	  " `devices` with their latest reading, the open (pending or"
+	  " delivered) `commands`, each as in the verbs below, and `pcs`: the"
+	  " facility's PCs, each `pc` and `last_seen` (its last sync request),"
+	  " last heard from first." },
 	{ "DASHBOARD.SERIES", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
 	  ARGS(dashboard_series_args), h_dashboard_series,
 	  "Every device's readings of the last `hours`, down-sampled by the"
@@ -386,13 +400,24 @@ const struct verb verb_table[] = {
 	  " bucket's start), `min`, `max`, `n`). One request for the whole"
 	  " dashboard, whatever the number of devices." },
 	{ "DEVICE.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_device_list,
-	  "`devices`, newest first: `device`, `kind`, `location`, `unit`,"
-	  " `range` (`min`, `max` of the kind's acceptable range, or null) and"
-	  " `latest` (`ts`, `value`, `out_of_range`, or null)." },
+	  "`devices`, newest first: `device`, `name` (or null), `kind`,"
+	  " `location`, `unit`, `range` (`min`, `max`, either null when open,"
+	  " and `source`: `admin` for an override, `pc` for the PC's alarm"
+	  " range; null when the device has none), `pc_range` (`min`, `max`"
+	  " as the PC sent them, or null) and `latest` (`ts`, `value`,"
+	  " `out_of_range` by `range`, or null)." },
 	{ "READINGS", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, ARGS(readings_args),
 	  h_readings,
-	  "One device's readings, newest first: `device`, `unit`, `range`,"
-	  " `readings` (`ts`, `value`). NOT_FOUND for another facility's device." },
+	  "One device's readings, newest first: `device`, `name`, `unit`,"
+	  " `range` (as in DEVICE.LIST), `readings` (`ts`, `value`). NOT_FOUND"
+	  " for another facility's device." },
+	{ "DEVICE.RANGE", PROG_PORTAL, ROLE_ADMIN, ARGS(device_range_args),
+	  h_device_range,
+	  "(admin) Overrides the acceptable range the portal flags a device's"
+	  " readings by (either side may be left open; low below high); with"
+	  " neither `low` nor `high`, removes the override and the PC's range"
+	  " applies again. A later DEVICE.UPSERT does not undo it. data:"
+	  " `device`, `range` (as in DEVICE.LIST); logged." },
 	{ "QUEUE.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_queue_list,
 	  "`queues`, most recently updated first: `queue`, `length`, `wait_min`, `ts`." },
 	{ "ALARM.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, ARGS(alarm_list_args),
@@ -463,7 +488,8 @@ const struct verb verb_table[] = {
 	{ "SYNC.LOG", PROG_PORTAL, ROLE_ADMIN, ARGS(sync_log_args), h_sync_log,
 	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
 	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"
-	  " `version`; logged." },
+	  " `version`; and `pcs`: each PC's `pc`, `last_seen` and `requests`"
+	  " (sync requests since `from`, or in the last 24 hours); logged." },
 
 	/* §6 PC sync (/api/sync) */
 	{ "PING", PROG_SYNC, ROLE_PC, NOARGS, h_ping,
@@ -501,7 +527,12 @@ const struct verb verb_table[] = {
 	  " `user`, `known` (false for a name the server does not have: logged,"
 	  " not an error), `locked`." },
 	{ "DEVICE.UPSERT", PROG_SYNC, ROLE_PC, ARGS(device_upsert_args),
-	  h_device_upsert, "Creates or updates a monitored device; data: `device`." },
+	  h_device_upsert,
+	  "Creates or updates a monitored device; data: `device`. `low` and"
+	  " `high` (either may be left open; low below high) are the range the"
+	  " PC alarms on, and the portal flags readings by it unless an admin"
+	  " overrode it (DEVICE.RANGE). An absent `unit`, `name` or range keeps"
+	  " the stored one; sending `low` or `high` restates the whole range." },
 	{ "READING.PUSH", PROG_SYNC, ROLE_PC, ARGS(reading_push_args),
 	  h_reading_push,
 	  "Stores one reading; the same device and ts again is a no-op."

@@ -20,8 +20,8 @@ const AXE_SRC = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'
 export const SHOTS = join(REPO, 'docs', 'screenshots');
 
 export const SIZES = {
-  phone: { width: 360, height: 640 },
-  desktop: { width: 1280, height: 860 },
+  phone: { width: 360, height: 740 },
+  desktop: { width: 1366, height: 900 },
 };
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -46,14 +46,15 @@ export function password() {
 }
 
 // A new facility with an admin "boss" and a user "staff"; MFA off and the
-// given policy (idle_timeout_s etc.) set directly in the table.
-export function facility(policy = {}) {
-  const code = ('B' + randomBytes(5).toString('hex')).toUpperCase();
-  const key = ctl(['facility', 'create', code, 'Browser Test Clinic']).trim().split('\n').pop().trim();
+// given policy (idle_timeout_s etc.) set directly in the table. fixed
+// (for screenshots): { code, name, password } instead of random ones.
+export function facility(policy = {}, fixed = {}) {
+  const code = fixed.code || ('B' + randomBytes(5).toString('hex')).toUpperCase();
+  const key = ctl(['facility', 'create', code, fixed.name || 'Browser Test Clinic']).trim().split('\n').pop().trim();
   const id = sql(`SELECT id FROM facilities WHERE code = '${code}'`)[0][0];
   const f = { code, key, id, passwords: {} };
   f.add = (name, role) => {
-    const pw = password();
+    const pw = fixed.password || password();
     ctl(['user', 'add', code, name, '--role', role], pw + '\n');
     f.passwords[name] = pw;
     return pw;
@@ -85,12 +86,13 @@ export function ts(offsetS = 0) {
   return new Date(Date.now() + offsetS * 1000).toISOString().slice(0, 19) + 'Z';
 }
 
-// A fresh browser profile at size; close() removes it.
-export async function browser(size = 'phone') {
+// A fresh browser profile at size (opts: more context options, e.g. a
+// timezoneId); close() removes it.
+export async function browser(size = 'phone', opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'infosys-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
-    viewport: SIZES[size], ignoreDefaultArgs: ['--enable-automation'],
+    viewport: SIZES[size], ignoreDefaultArgs: ['--enable-automation'], ...opts,
   });
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
@@ -115,7 +117,10 @@ export async function signIn(page, f, user, pw = f.passwords[user]) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// A screenshot for docs/screenshots, written only by `make screenshots`
+// (INFOSYS_SCREENSHOTS=1): a test run leaves the work tree as it was.
 export async function shot(page, name, size) {
+  if (!process.env.INFOSYS_SCREENSHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
@@ -162,4 +167,25 @@ export function mailRun(url) {
       return res({ status: e ? e.code : 0, output: stdout + stderr });
     });
   });
+}
+
+export async function noViolations(page, where) {
+  const v = await axe(page);
+  if (v.length) throw new Error(`axe violations on ${where}:\n${v.join('\n')}`);
+}
+
+// True when the element is wholly inside the viewport and nothing (a
+// sticky header, say) covers its middle: the person can see it.
+export async function seen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && (el === hit || el.contains(hit));
+  });
+}
+
+export async function scrollToBottom(page) {
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
 }

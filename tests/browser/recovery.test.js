@@ -120,15 +120,15 @@ for (const size of SIZES) {
       const fresh = password();
       await reset.getByLabel('Reset code').fill(code);
       await reset.getByLabel('New password').fill(fresh);
-      assert.match(await submit(page, reset, 'Set the new password', msg), /Your password was set/);
+      assert.match(await submit(page, reset, 'Set the new password', '#reset-pw-msg'), /Your password was set/);
 
       // The code works once.
       await reset.getByLabel('Facility code').fill(f.code);
       await reset.getByLabel('User name').fill('staff');
       await reset.getByLabel('Reset code').fill(code);
       await reset.getByLabel('New password').fill(password());
-      assert.match(await submit(page, reset, 'Set the new password', msg), /reset code is wrong, used or expired/);
-      assert.equal(await page.locator(msg).getAttribute('class'), 'msg msg-error');
+      assert.match(await submit(page, reset, 'Set the new password', '#reset-pw-msg'), /reset code is wrong, used or expired/);
+      assert.equal(await page.locator('#reset-pw-msg').getAttribute('class'), 'msg msg-error');
 
       // The old password no longer works, the new one does.
       await signIn(page, f, 'staff');
@@ -197,7 +197,7 @@ for (const size of SIZES) {
       const reset = page.locator('#reset-pw-form');
       await reset.getByLabel('Facility code').fill('');
       await reset.getByRole('button', { name: 'Set the new password' }).click();
-      await page.locator('#forgot-pw-msg', { hasText: 'Fill in every field.' }).waitFor();
+      await page.locator('#reset-pw-msg', { hasText: 'Fill in every field.' }).waitFor();
       await noViolations(page, 'recovery form with an error');
       assert.deepEqual(b.errors, []);
     } finally { await b.close(); }

@@ -42,8 +42,10 @@ class Portal:
 def site(stack):
     p = Portal()
     lines = [
-        "DEVICE.UPSERT device=F1 kind=fridge location=\"Lab fridge 1\"",
-        "DEVICE.UPSERT device=Z9 kind=freezer location=Pharmacy unit=C",
+        "DEVICE.UPSERT device=F1 kind=fridge location=\"Lab fridge 1\" low=2 high=8",
+        "DEVICE.UPSERT device=Z9 kind=freezer location=Pharmacy unit=C"
+        " low=-25 high=-15 name=\"Pharmacy freezer\"",
+        "DEVICE.UPSERT device=R3 kind=room location=Store",
         f"READING.PUSH device=F1 ts={ts(-7200)} value=4.5",
         f"READING.PUSH device=F1 ts={ts(-60)} value=9.25",
         f"READING.PUSH device=Z9 ts={ts(-60)} value=-20",
@@ -67,15 +69,62 @@ def test_dashboard_shows_pushed_data(site):
     devs = {x["device"]: x for x in d["devices"]}
     assert devs["F1"]["latest"]["value"] == pytest.approx(9.25)
     assert devs["F1"]["latest"]["out_of_range"] is True
-    assert devs["F1"]["range"] == {"min": 2.0, "max": 8.0}
+    assert devs["F1"]["range"] == {"min": 2.0, "max": 8.0, "source": "pc"}
     assert devs["Z9"]["latest"]["out_of_range"] is False
+    assert devs["Z9"]["name"] == "Pharmacy freezer" and devs["F1"]["name"] is None
+    assert devs["R3"]["range"] is None and devs["R3"]["latest"] is None
     assert isinstance(d["commands"], list)
+    assert [p["pc"] for p in d["pcs"]] == ["PC-1"] and d["pcs"][0]["last_seen"]
+
+
+def test_device_range_from_the_pc_and_an_admins_override(site):
+    key = site.fac.sync_key
+    sync(key, f"DEVICE.UPSERT device=OV kind=freezer location=Lab low=-25 high=-15\n"
+              f"READING.PUSH device=OV ts={ts(-30)} value=-40")
+    dev = lambda: {x["device"]: x for x in site.ok("DEVICE.LIST")["devices"]}["OV"]
+    assert dev()["latest"]["out_of_range"] is True
+    status, reply = site.call("DEVICE.RANGE device=OV low=-50 high=-15")
+    assert status == 403 and reply["error"]["code"] == "FORBIDDEN"
+    r = site.ok("DEVICE.RANGE device=OV low=-50 high=-15", who="boss")
+    assert r["range"] == {"min": -50.0, "max": -15.0, "source": "admin"}
+    assert dev()["latest"]["out_of_range"] is False
+    assert dev()["pc_range"] == {"min": -25.0, "max": -15.0}
+    # The PC restating its own range does not undo the override.
+    sync(key, "DEVICE.UPSERT device=OV kind=freezer location=Lab low=-26 high=-15")
+    assert dev()["range"]["source"] == "admin"
+    assert dev()["pc_range"] == {"min": -26.0, "max": -15.0}
+    assert site.ok("READINGS device=OV")["range"]["min"] == -50.0
+    # An absent range keeps the stored one; a one-sided override flags by that side.
+    sync(key, "DEVICE.UPSERT device=OV kind=freezer location=Lab")
+    assert dev()["pc_range"] == {"min": -26.0, "max": -15.0}
+    site.ok("DEVICE.RANGE device=OV high=-35", who="boss")
+    assert dev()["range"] == {"min": None, "max": -35.0, "source": "admin"}
+    assert dev()["latest"]["out_of_range"] is False
+    site.ok("DEVICE.RANGE device=OV", who="boss")
+    assert dev()["range"] == {"min": -26.0, "max": -15.0, "source": "pc"}
+    assert dev()["latest"]["out_of_range"] is True
+    ev = site.ok("AUDIT.ACTIVITY user=boss", who="boss")["events"]
+    assert any(e["action"] == "device.range" and e["target"] == "OV" for e in ev)
+
+
+def test_device_range_refuses_nonsense(site):
+    for line in ("DEVICE.RANGE device=F1 low=8 high=2",
+                 "DEVICE.RANGE device=F1 low=5 high=5",
+                 "DEVICE.RANGE device=F1 low=-101"):
+        status, reply = site.call(line, who="boss")
+        assert status == 400 and reply["error"]["code"] == "BAD_ARGUMENT", line
+    status, reply = site.call("DEVICE.RANGE device=NOPE low=1", who="boss")
+    assert status == 404
+    status, _, reply = sync(site.fac.sync_key,
+                            "DEVICE.UPSERT device=F1 kind=fridge location=X low=9 high=3")
+    assert status == 400 and reply["error"]["code"] == "BAD_ARGUMENT"
+    assert site.ok("READINGS device=F1")["range"]["max"] == 8.0
 
 
 def test_device_list_and_readings(site):
     devs = site.ok("DEVICE.LIST")["devices"]
-    assert [x["device"] for x in devs] == ["Z9", "F1"]
-    assert devs[1]["kind"] == "fridge" and devs[1]["location"] == "Lab fridge 1"
+    assert [x["device"] for x in devs if x["device"] in ("F1", "Z9", "R3")] == ["R3", "Z9", "F1"]
+    assert devs[-1]["kind"] == "fridge" and devs[-1]["location"] == "Lab fridge 1"
     r = site.ok("READINGS device=F1")
     assert r["unit"] == "C"
     assert [x["value"] for x in r["readings"]] == pytest.approx([9.25, 4.5])
@@ -171,10 +220,23 @@ def test_admin_views(site):
     assert future == []
 
 
+def test_audit_filters_apply_to_every_view(site):
+    site.ok("QUEUE.LIST", who="staff")
+    mine = site.ok("AUDIT.REQUESTS user=staff limit=200", who="boss")["requests"]
+    assert mine and all(r["user"] == "staff" for r in mine)
+    assert site.ok(f"AUDIT.REQUESTS from={ts(120)}", who="boss")["requests"] == []
+    sync(site.fac.sync_key, "ERROR.REPORT message=\"printer jammed\"")
+    log = site.ok("SYNC.LOG", who="boss")
+    assert log["syncs"] and log["pcs"][0]["pc"] == "PC-1"
+    assert log["pcs"][0]["requests"] >= 2
+    later = site.ok(f"SYNC.LOG from={ts(120)}", who="boss")
+    assert later["syncs"] == [] and later["pcs"] == []
+
+
 def test_another_facility_sees_nothing(site):
     other = Portal()
     assert other.ok("DASHBOARD") == {"queues": [], "alarms": [],
-                                     "devices": [], "commands": []}
+                                     "devices": [], "commands": [], "pcs": []}
     for line in ("READINGS device=F1", "ALARM.ACK alarm=A1"):
         status, reply = other.call(line)
         assert status == 404 and reply["error"]["code"] == "NOT_FOUND", line
@@ -184,7 +246,7 @@ def test_another_facility_sees_nothing(site):
     assert other.ok("COMMAND.LIST")["commands"] == []
     events = other.ok("AUDIT.ACTIVITY", who="boss")["events"]
     assert not any(e["module"] == "commands" for e in events)
-    assert other.ok("SYNC.LOG", who="boss")["syncs"] == []
+    assert other.ok("SYNC.LOG", who="boss") == {"syncs": [], "pcs": []}
 
 
 def test_needs_a_session(stack):

@@ -1,39 +1,46 @@
-// admin — users (unlock, reset with the temporary password shown once,
-// disable and enable, their sessions and ending them, two-step reset),
-// the security policy, and the audit views with filters.
+// admin — users (search, filter, sort and pages; unlock; reset with the
+// temporary password kept on screen until dismissed; disable after a
+// confirmation and enable; their sessions and ending them; two-step
+// reset), security alerts, the security policy, and the audit views with
+// filters that every view honours.
 import { portal } from './proto.js';
-import { $, h, clear, say, timeEl, values, when } from './dom.js';
+import { $, h, clear, confirmAction, plain, say, timeEl, toast, values, when } from './dom.js';
 import { current } from './app.js';
 import { alertsShow, alertsInit } from './alerts.js';
+import { describeAction, describeDetail } from './words.js';
 
-const msg = (text, kind) => say($('#admin-msg'), text, kind);
+// Temporary passwords shown until the admin dismisses them: a reload of
+// the user list must not make one vanish before it was passed on.
+const shownPasswords = new Map();
+let lastUsers = [];
 
 async function userAction(verb, user, done) {
   const r = await portal(verb, { user });
-  if (!r.ok) return msg(r.error.message, 'error');
+  if (!r.ok) return toast(plain(r.error), 'error');
   if (verb === 'USER.RESET') {
-    msg('', '');
-    const box = $('#reset-' + CSS.escape(user));
-    clear(box, h('p', {}, `Temporary password for ${user} — shown only now; ${user} must change it at the next sign-in:`),
-      h('p', { class: 'secret' }, r.data.password));
-    box.hidden = false;
+    shownPasswords.set(user, r.data.password);
+    renderUsers();
+    toast(`A temporary password for ${user} is shown in the user list.`, 'ok');
+    const box = document.getElementById('reset-' + user);
+    if (box) box.scrollIntoView({ block: 'nearest' });
     return;
   }
-  msg(done, 'ok');
+  toast(done, 'ok');
   loadUsers();
 }
 
 const DEVICE_WORDS = { windows: 'Windows', mac: 'Mac', linux: 'Linux', chromeos: 'Chromebook',
   iphone: 'iPhone', ipad: 'iPad', 'android-phone': 'Android phone', 'android-tablet': 'Android tablet' };
 
-// Destructive actions ask first; question is what the admin confirms.
-function confirmed(question, verb, user, done) {
-  if (confirm(question)) userAction(verb, user, done);
+// Destructive actions ask first; question is what the admin confirms,
+// action the button that does it.
+async function confirmed(question, action, verb, user, done) {
+  if (await confirmAction(question, action)) userAction(verb, user, done);
 }
 
 async function showSessions(user) {
   const r = await portal('USER.SESSIONS', { user });
-  if (!r.ok) return msg(r.error.message, 'error');
+  if (!r.ok) return toast(plain(r.error), 'error');
   const box = $('#sessions-' + CSS.escape(user));
   const list = r.data.sessions;
   clear(box, list.length === 0 ? h('p', {}, `${user} is not signed in anywhere.`)
@@ -42,13 +49,38 @@ async function showSessions(user) {
       ' · last active ', timeEl(s.last_seen)))),
   list.length === 0 ? null : h('button', { type: 'button', class: 'danger',
     onclick: () => confirmed(`Sign ${user} out everywhere? They are signed out at once.`,
-      'USER.REVOKE', user, `${user} was signed out everywhere.`) }, `Sign ${user} out everywhere`));
+      `Sign ${user} out`, 'USER.REVOKE', user, `${user} was signed out everywhere.`) }, `Sign ${user} out everywhere`));
   box.hidden = false;
+}
+
+async function resetPassword(user) {
+  const again = shownPasswords.has(user);
+  const ok = await confirmAction(again
+    ? `Reset the password of ${user} again? The temporary password shown now stops working.`
+    : `Reset the password of ${user}? Their current password stops working and they must choose a new one at the next sign-in.`,
+  'Reset password');
+  if (ok) userAction('USER.RESET', user);
+}
+
+async function disableUser(user) {
+  const ok = await confirmAction(`Disable ${user}? They are signed out at once and cannot sign in until enabled again.`,
+    `Disable ${user}`);
+  if (ok) userAction('USER.DISABLE', user, `${user} was disabled.`);
+}
+
+function resetBox(user) {
+  const pw = shownPasswords.get(user);
+  if (!pw) return null;
+  return h('div', { id: 'reset-' + user, class: 'reset-box' },
+    h('p', {}, `Temporary password for ${user}: pass it on now; ${user} must change it at the next sign-in.`),
+    h('p', { class: 'secret' }, pw),
+    h('button', { type: 'button', onclick: () => { shownPasswords.delete(user); renderUsers(); } },
+      `Done, hide the password of ${user}`));
 }
 
 function userItem(u) {
   const status = u.locked ? 'locked' : u.status;
-  const self = u.user === (current() || {}).user;
+  const me = u.user === (current() || {}).user;
   return h('li', { class: 'user user-' + status },
     h('p', { class: 'user-head' }, h('strong', {}, u.user), ` · ${u.role} · `,
       h('span', { class: 'badge badge-' + status }, status)),
@@ -57,77 +89,169 @@ function userItem(u) {
     h('div', { class: 'row' },
       u.locked ? h('button', { type: 'button', class: 'primary',
         onclick: () => userAction('USER.UNLOCK', u.user, `${u.user} was unlocked.`) }, `Unlock ${u.user}`) : null,
-      h('button', { type: 'button',
-        onclick: () => userAction('USER.RESET', u.user) }, `Reset password of ${u.user}`),
+      h('button', { type: 'button', onclick: () => resetPassword(u.user) }, `Reset password of ${u.user}`),
+      u.status !== 'disabled' && !me ? h('button', { type: 'button', class: 'danger',
+        onclick: () => disableUser(u.user) }, `Disable ${u.user}`) : null,
       h('button', { type: 'button', onclick: () => showSessions(u.user) }, `Sessions of ${u.user}`),
-      u.status !== 'disabled' && !self ? h('button', { type: 'button', class: 'danger',
-        onclick: () => confirmed(`Disable ${u.user}? They are signed out at once.`, 'USER.DISABLE', u.user, `${u.user} was disabled.`) },
-        `Disable ${u.user}`) : null,
       u.status === 'disabled' ? h('button', { type: 'button',
         onclick: () => userAction('USER.ENABLE', u.user, `${u.user} can sign in again.`) }, `Enable ${u.user}`) : null,
-      u.mfa && !self ? h('button', { type: 'button', class: 'danger',
+      u.mfa && !me ? h('button', { type: 'button', class: 'danger',
         onclick: () => confirmed(`Reset two-step sign-in of ${u.user}? They are signed out and set it up again at the next sign-in.`,
-          'USER.MFA.RESET', u.user, `Two-step sign-in of ${u.user} was reset.`) }, `Reset two-step of ${u.user}`) : null),
-    h('div', { id: 'reset-' + u.user, class: 'reset-box', role: 'status', hidden: true }),
+          'Reset two-step sign-in', 'USER.MFA.RESET', u.user, `Two-step sign-in of ${u.user} was reset.`) }, `Reset two-step of ${u.user}`) : null),
+    resetBox(u.user),
     h('div', { id: 'sessions-' + u.user, class: 'sessions-box', hidden: true }));
+}
+
+// Search, filter, sort and paging of the user list, in the page: a
+// facility has tens to a few hundred users, all in one USER.LIST.
+const PAGE = 20;
+let page = 0;
+const SHOW = {
+  all: () => true, locked: (u) => u.locked, disabled: (u) => u.status === 'disabled',
+  admin: (u) => u.role === 'admin', change: (u) => u.must_change_password,
+};
+const SORT = {
+  name: (a, b) => a.user.localeCompare(b.user),
+  failed: (a, b) => b.failed_logins - a.failed_logins || a.user.localeCompare(b.user),
+  last: (a, b) => String(b.last_login || '').localeCompare(String(a.last_login || '')),
+};
+
+function renderUsers() {
+  const f = values($('#users-form'));
+  const q = f.q.toLowerCase();
+  const shown = lastUsers.filter((u) => u.user.toLowerCase().includes(q) && SHOW[f.show](u))
+    .sort(SORT[f.sort]);
+  page = Math.min(page, Math.max(0, Math.ceil(shown.length / PAGE) - 1));
+  const slice = shown.slice(page * PAGE, (page + 1) * PAGE);
+  clear($('#users'), slice.length ? slice.map(userItem) : [h('li', { class: 'empty' }, 'No user matches.')]);
+  $('#users-count').textContent = shown.length
+    ? `Users ${page * PAGE + 1}–${page * PAGE + slice.length} of ${shown.length}` : '';
+  $('#users-prev').hidden = page === 0;
+  $('#users-next').hidden = (page + 1) * PAGE >= shown.length;
 }
 
 async function loadUsers() {
   const r = await portal('USER.LIST');
-  if (!r.ok) return msg(r.error.message, 'error');
-  clear($('#users'), r.data.users.map(userItem));
+  if (!r.ok) return toast(plain(r.error), 'error');
+  lastUsers = r.data.users;
+  renderUsers();
 }
 
-const NUMBERS = ['idle_timeout_s', 'min_length', 'min_score', 'max_age_days', 'history'];
+// The policy form in people's units: the idle timeout in minutes.
+const NUMBERS = { idle_min: ['idle_timeout_s', 60], min_length: ['min_length', 1],
+  max_age_days: ['max_age_days', 1], history: ['history', 1], min_score: ['min_score', 1] };
 const FLAGS = ['require_digit', 'require_special', 'require_mixed_case', 'mfa_admins'];
+
+let policy = {};
 
 async function loadPolicy() {
   const r = await portal('POLICY.GET');
-  if (!r.ok) return msg(r.error.message, 'error');
+  if (!r.ok) return toast(plain(r.error), 'error');
+  policy = r.data;
   const f = $('#policy-form');
-  for (const k of NUMBERS) f.elements[k].value = r.data[k];
+  for (const [field, [key, per]] of Object.entries(NUMBERS)) f.elements[field].value = Math.round(r.data[key] / per);
   for (const k of FLAGS) f.elements[k].checked = !!r.data[k];
+}
+
+// The first field outside its bounds, named as its label names it.
+function invalidField(form) {
+  for (const el of form.elements) {
+    if (el.type !== 'number') continue;
+    const v = el.value.trim();
+    if (v === '' || !Number.isInteger(Number(v)) || Number(v) < Number(el.min) || Number(v) > Number(el.max)) {
+      return el;
+    }
+  }
+  return null;
 }
 
 async function savePolicy(ev) {
   ev.preventDefault();
-  const r = await portal('POLICY.SET', values(ev.target));
-  if (!r.ok) return msg(r.error.message, 'error');
-  msg('The policy was saved.', 'ok');
+  const form = ev.target;
+  const out = $('#policy-msg');
+  const bad = invalidField(form);
+  if (bad) {
+    const label = form.querySelector(`label[for="${bad.id}"]`).dataset.name;
+    bad.focus();
+    return say(out, `${label} must be a whole number from ${bad.min} to ${bad.max}.`, 'error');
+  }
+  const f = values(form);
+  // Only what changed, so that the activity log says what was changed.
+  const args = {};
+  for (const [field, [key, per]] of Object.entries(NUMBERS)) {
+    if (Number(f[field]) * per !== Number(policy[key])) args[key] = Number(f[field]) * per;
+  }
+  for (const k of FLAGS) if (Number(f[k]) !== Number(policy[k])) args[k] = f[k];
+  if (!Object.keys(args).length) return say(out, 'Nothing was changed.', 'info');
+  const r = await portal('POLICY.SET', args);
+  if (!r.ok) return say(out, plain(r.error, 'The policy was not saved. Check the values and try again.'), 'error');
+  Object.assign(policy, Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Number(v)])));
+  say(out, 'The policy was saved.', 'ok');
+  toast('The policy was saved.', 'ok');
+}
+
+const RESULT = { success: 'Signed in', failure: 'Refused' };
+
+function requestStatus(x) {
+  if (x.status < 300) return 'Done';
+  if (x.status === 401) return 'Not signed in';
+  if (x.status === 403) return 'Not allowed';
+  if (x.status === 422) return 'Refused';
+  if (x.status >= 500) return 'Server error';
+  return 'Refused';
 }
 
 // Columns of each audit view: [heading, item → text or node].
 const COLUMNS = {
   'AUDIT.LOGINS': ['logins', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user],
-    ['Result', (x) => x.result], ['Reason', (x) => x.reason], ['Channel', (x) => x.channel],
-    ['Address', (x) => x.address]]],
+    ['Result', (x) => RESULT[x.result] || x.result], ['Reason', (x) => (x.reason || '').replace(/_/g, ' ')],
+    ['Where', (x) => x.channel], ['Address', (x) => x.address]]],
   'AUDIT.ACTIVITY': ['events', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user],
-    ['Action', (x) => x.action], ['Target', (x) => x.target], ['Detail', (x) => x.detail],
+    ['What', (x) => describeAction(x)], ['Detail', (x) => describeDetail(x)],
     ['Address', (x) => x.address]]],
-  'AUDIT.REQUESTS': ['requests', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user || x.pc],
-    ['Endpoint', (x) => x.endpoint], ['Verb', (x) => x.verb], ['Status', (x) => `${x.status} ${x.code || ''}`],
+  'AUDIT.REQUESTS': ['requests', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user || (x.pc ? `PC ${x.pc}` : '')],
+    ['Request', (x) => x.verb || x.endpoint], ['Result', requestStatus],
     ['ms', (x) => (x.duration_us / 1000).toFixed(1)]]],
-  'SYNC.LOG': ['syncs', [['Time', (x) => timeEl(x.ts)], ['PC', (x) => x.pc], ['Kind', (x) => x.kind],
-    ['Date', (x) => x.date], ['Status', (x) => x.status], ['Message', (x) => x.message],
-    ['Version', (x) => x.version]]],
+  'SYNC.LOG': ['syncs', [['Time', (x) => timeEl(x.ts)], ['PC', (x) => x.pc],
+    ['What', (x) => (x.kind === 'daily' ? `Daily sync of ${x.date}` : 'Error report')],
+    ['Result', (x) => (x.status === 'ok' ? 'OK' : x.status === 'error' ? 'Failed' : '')],
+    ['Message', (x) => x.message], ['Version', (x) => x.version]]],
 };
+
+function table(caption, cols, rows) {
+  return h('table', {},
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, cols.map(([t]) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows.map((x) => h('tr', {}, cols.map(([, fn]) => h('td', {}, fn(x) ?? ''))))));
+}
 
 async function showAudit(ev) {
   if (ev) ev.preventDefault();
   const f = values($('#audit-form'));
   const verb = f.view;
   const args = { limit: f.limit || 100 };
-  if (verb === 'AUDIT.LOGINS' || verb === 'AUDIT.ACTIVITY') args.user = f.user;
-  if (verb !== 'SYNC.LOG' && f.from) args.from = f.from + 'T00:00:00Z';
+  if (verb !== 'SYNC.LOG') args.user = f.user;
+  if (f.from) args.from = f.from + 'T00:00:00Z';
+  if (f.from && Date.parse(args.from) > Date.now()) {
+    return say($('#audit-note'), 'Since is after today: choose today or an earlier day.', 'error');
+  }
+  if (verb === 'SYNC.LOG' && f.user) {
+    say($('#audit-note'), 'PC reports are not made by a user: the User filter does not apply to them.', 'info');
+  } else {
+    say($('#audit-note'), '');
+  }
   const r = await portal(verb, args);
-  if (!r.ok) return msg(r.error.message, 'error');
+  if (!r.ok) return toast(plain(r.error, 'The log could not be read. Check the filters and try again.'), 'error');
   const [key, cols] = COLUMNS[verb];
   const rows = r.data[key];
   const label = $('#au-view').selectedOptions[0].textContent;
-  clear($('#audit-out'), h('table', {},
-    h('caption', {}, `${label}: ${rows.length} row${rows.length === 1 ? '' : 's'}, newest first`),
-    h('thead', {}, h('tr', {}, cols.map(([t]) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, rows.map((x) => h('tr', {}, cols.map(([, fn]) => h('td', {}, fn(x) ?? '')))))));
+  const out = [table(`${label}: ${rows.length} row${rows.length === 1 ? '' : 's'}, newest first`, cols, rows)];
+  if (verb === 'SYNC.LOG') {
+    out.unshift(table(`PC check-ins ${f.from ? 'since ' + f.from : 'in the last 24 hours'}`,
+      [['PC', (x) => x.pc], ['Last check-in', (x) => timeEl(x.last_seen)], ['Requests', (x) => String(x.requests)]],
+      r.data.pcs));
+  }
+  clear($('#audit-out'), out);
 }
 
 export function adminShow() {
@@ -139,6 +263,10 @@ export function adminShow() {
 
 export function adminInit() {
   alertsInit();
+  $('#users-form').addEventListener('input', () => { page = 0; renderUsers(); });
+  $('#users-form').addEventListener('submit', (ev) => ev.preventDefault());
+  $('#users-prev').addEventListener('click', () => { page--; renderUsers(); });
+  $('#users-next').addEventListener('click', () => { page++; renderUsers(); });
   $('#policy-form').addEventListener('submit', savePolicy);
   $('#audit-form').addEventListener('submit', showAudit);
 }

@@ -1,15 +1,17 @@
 // app — the portal's shell: who is signed in, which view shows, the idle
 // countdown, and the sign-in, password and two-step set-up views.
 import { auth, setHooks } from './proto.js';
-import { $, $$, say, values } from './dom.js';
+import { $, $$, plain, say, toast, values } from './dom.js';
 import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
 import { dashboardShow, dashboardHide } from './dashboard.js';
-import { commandsShow, commandsInit, commandsStop } from './commands.js';
+import { commandsShow, commandsHide, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
 import * as wrapper from './wrapper.js';
 import { accountShow, accountInit } from './account.js';
 import { attachMeter } from './strength.js';
+import { alarmsInit, alarmsReset } from './alarms.js';
+import { draftsRestore, draftsSave, fillWho, keepInit, keepTouched, rememberWho } from './keep.js';
 
 const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account'];
 const ERR = {
@@ -28,6 +30,7 @@ function show(name) {
     else a.removeAttribute('aria-current');
   }
   if (name !== 'dashboard') dashboardHide();
+  if (name !== 'commands') commandsHide();
   document.title = $('#view-' + name + ' h1').textContent + ' · Infosys portal';
   $('#main').focus();
 }
@@ -59,13 +62,17 @@ function signedIn(data) {
 // Back to the sign-in page; why says what to tell the user.
 async function signedOut(why) {
   const wasIn = !!session;
+  const who = session ? `${session.facility}/${session.user}` : '';
   session = null;
+  alarmsReset();
   idleStop();
   dashboardHide();
   commandsStop();
   $('#who').hidden = true;
   $('#nav').hidden = true;
-  if (why === 'idle' || why === 'SESSION_EXPIRED') {
+  const idle = why === 'idle' || why === 'SESSION_EXPIRED';
+  if (idle) draftsSave(who);
+  if (idle) {
     const min = Math.round(idleTimeout() / 60);
     say($('#signin-notice'), `You were signed out after ${min} minute${min === 1 ? '' : 's'} without activity. Sign in again to continue.`, 'warn');
   } else if (why === 'logout') {
@@ -76,7 +83,9 @@ async function signedOut(why) {
   if (why !== 'SESSION_EXPIRED' && why !== 'AUTH_REQUIRED') {
     await auth('LOGOUT', {}, { background: true, quietAuth: true });
   }
-  history.replaceState(null, '', location.pathname);
+  // After an idle sign-out the page stays named, to return to it.
+  if (!idle) history.replaceState(null, '', location.pathname);
+  fillWho();
   show('signin');
 }
 
@@ -108,12 +117,14 @@ async function onSignin(ev) {
     password: f.password, otp: otpShown ? f.otp : '', channel: wrapper.inApp ? 'app' : '' },
   { quietAuth: true });
   if (r.ok) {
+    rememberWho(f.facility, f.user);
     ev.target.reset();
     $('#si-server').value = wrapper.server();
     $('#si-otp-field').hidden = true;
     say(msg, '');
     say($('#signin-notice'), '');
     const ok = await loadSession({ idle_timeout_s: r.data.idle_timeout_s });
+    if (ok) draftsRestore(`${session.facility}/${session.user}`);
     if (!ok) say(msg, 'Signed in, but the session could not be read. Try again.', 'error');
     return;
   }
@@ -125,7 +136,7 @@ async function onSignin(ev) {
   }
   $('#si-password').value = '';
   $('#si-password').focus();
-  say(msg, ERR[code] || (r.error && r.error.message) || 'Sign-in failed.', 'error');
+  say(msg, ERR[code] || plain(r.error, 'Sign-in failed. Try again.'), 'error');
 }
 
 async function onPasswordChange(ev) {
@@ -138,12 +149,12 @@ async function onPasswordChange(ev) {
   if (!r.ok) {
     const code = r.error && r.error.code;
     return say(msg, code === 'AUTH_FAILED' ? 'The current password is not right.'
-      : (r.error.message || 'The password was not changed.'), 'error');
+      : plain(r.error, 'The password was not changed. Try again.'), 'error');
   }
   ev.target.reset();
   say(msg, '');
   session.must_change_password = false;
-  say($('#dash-msg'), 'Your password was changed.', 'ok');
+  toast('Your password was changed.', 'ok');
   await loadSession({ idle_timeout_s: session.idle_timeout_s });
 }
 
@@ -165,6 +176,7 @@ async function onRecover(ev, verb, msgSel) {
   const r = await auth(verb, f, { quietAuth: true });
   const code = r.error && r.error.code;
   if (r.ok) {
+    rememberWho(f.facility, f.user);
     ev.target.reset();
     if (verb === 'PASSWORD.RESET.REQUEST') {
       // The code arrives by mail for the same facility and user.
@@ -175,7 +187,7 @@ async function onRecover(ev, verb, msgSel) {
   } else if (code === 'BAD_COMMAND') {
     say($(msgSel), 'This is not available here yet. Ask your facility admin.', 'error');
   } else {
-    say($(msgSel), RECOVER_ERR[code] || (r.error && r.error.message) || 'That did not work.', 'error');
+    say($(msgSel), RECOVER_ERR[code] || plain(r.error, 'That did not work. Check the fields and try again.'), 'error');
   }
 }
 
@@ -196,18 +208,20 @@ function back() {
 
 function init() {
   setHooks({
-    activity: () => idleTouch(),
+    activity: () => { idleTouch(); keepTouched(); },
     authLost: (code) => { if (session) signedOut(code); },
   });
   $('#signin-form').addEventListener('submit', onSignin);
   $('#password-form').addEventListener('submit', onPasswordChange);
   $('#forgot-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET.REQUEST', '#forgot-pw-msg'));
-  $('#reset-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET', '#forgot-pw-msg'));
+  $('#reset-pw-form').addEventListener('submit', (e) => onRecover(e, 'PASSWORD.RESET', '#reset-pw-msg'));
   $('#forgot-user-form').addEventListener('submit', (e) => onRecover(e, 'USERNAME.RECOVER', '#forgot-user-msg'));
   $('#signout').addEventListener('click', () => signedOut('logout'));
   $('#idle-stay').addEventListener('click', () => auth('SESSION'));
   window.addEventListener('hashchange', () => { if (session) route(); });
   commandsInit();
+  alarmsInit();
+  keepInit(() => !!session);
   adminInit();
   accountInit();
   const mine = () => (session ? [session.user, session.facility] : []);

@@ -13,14 +13,24 @@ function scale(lo, hi, a, b) {
   return (v) => a + (hi === lo ? 0.5 : (v - lo) / (hi - lo)) * (b - a);
 }
 
-// readings: [{ts, value}] newest first; range: {min, max} or null; count:
-// how many readings they stand for (when down-sampled), else their number.
+// The bounds a range sets (either side may be open, null).
+function bounds(range) {
+  return range ? [range.min, range.max].filter((v) => v !== null && v !== undefined) : [];
+}
+
+function outside(range, v) {
+  return !!range && ((range.min !== null && v < range.min) || (range.max !== null && v > range.max));
+}
+
+// readings: [{ts, value}] newest first; range: {min, max} (either may be
+// null) or null; count: how many readings they stand for (when
+// down-sampled), else their number.
 export function tempChart(device, readings, range, unit, now = Date.now(), count = null) {
   const start = now - 24 * 3600 * 1000;
   const pts = readings.map((r) => [Date.parse(r.ts), r.value])
     .filter(([t]) => t >= start).reverse();
   const vals = pts.map((p) => p[1]);
-  if (range) vals.push(range.min, range.max);
+  vals.push(...bounds(range));
   let lo = Math.min(...vals), hi = Math.max(...vals);
   if (!isFinite(lo)) { lo = 0; hi = 10; }
   const pad = Math.max(1, (hi - lo) * 0.1);
@@ -31,17 +41,18 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
     ? `${device}: ${count ?? pts.length} readings in the last 24 hours, from ` +
       `${Math.min(...pts.map((p) => p[1])).toFixed(1)} to ` +
       `${Math.max(...pts.map((p) => p[1])).toFixed(1)} °${unit}` +
-      (range ? `; acceptable ${range.min} to ${range.max} °${unit}` : '')
+      (bounds(range).length ? `; acceptable ${range.min ?? 'any'} to ${range.max ?? 'any'} °${unit}` : '')
     : `${device}: no readings in the last 24 hours`;
   const svg = h('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img',
                          'aria-label': label, focusable: 'false' });
-  if (range) {
+  if (bounds(range).length) {
+    const top = range.max ?? hi, bottom = range.min ?? lo;
     svg.append(h('rect', { class: 'chart-band', x: L, width: W - R - L,
-      y: y(range.max), height: Math.max(0, y(range.min) - y(range.max)) }));
+      y: y(top), height: Math.max(0, y(bottom) - y(top)) }));
   }
   // Range lines first; the axis ends only where their labels do not
   // collide with those.
-  const marks = range ? [range.min, range.max] : [];
+  const marks = bounds(range);
   for (const v of [lo, hi]) if (marks.every((m) => Math.abs(y(m) - y(v)) > 12)) marks.push(v);
   for (const v of marks) {
     svg.append(h('line', { class: 'chart-grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }),
@@ -56,7 +67,7 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
     svg.append(h('polyline', { class: 'chart-line',
       points: pts.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ') }));
     for (const [t, v] of pts) {
-      if (range && (v < range.min || v > range.max)) {
+      if (outside(range, v)) {
         svg.append(h('circle', { class: 'chart-bad', cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
       }
     }

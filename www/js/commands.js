@@ -1,39 +1,64 @@
 // commands — clock in and out, post to a display board, request a report,
-// and the facility's commands with the state the PCs settled them in.
+// and the facility's commands with the state the PCs settled them in,
+// followed in the background while any is still open.
 import { portal } from './proto.js';
-import { $, h, clear, say, timeEl, values } from './dom.js';
+import { $, h, clear, plain, say, timeEl, toast, values } from './dom.js';
+import { describeCommand, parseLine } from './words.js';
 
 const STATE = { pending: 'Waiting for the PC', delivered: 'Picked up by the PC',
                 done: 'Done', failed: 'Failed' };
+const FOLLOW_MS = 5000;
+let follow = null;
 
 function commandItem(c) {
   return h('li', { class: 'cmd cmd-' + c.status },
     h('p', { class: 'cmd-head' },
       h('span', { class: 'badge badge-' + c.status }, STATE[c.status] || c.status),
-      ` #${c.id} · ${c.user || '—'} · `, timeEl(c.ts)),
-    h('p', { class: 'cmd-line' }, h('code', {}, c.line)),
-    c.result ? h('p', {}, 'PC: ', c.result) : null);
+      ' ', timeEl(c.ts)),
+    h('p', { class: 'cmd-what' }, describeCommand(c.line)),
+    c.result ? h('p', {}, 'The PC said: ', c.result) : null);
+}
+
+// Boards used before, offered in the board field's list.
+function rememberBoards(commands) {
+  const boards = new Set(['lobby']);
+  for (const c of commands) {
+    const { verb, args } = parseLine(c.line);
+    if (verb === 'MESSAGE.POST' && args.board) boards.add(args.board);
+  }
+  clear($('#msg-boards'), [...boards].sort().map((b) => h('option', { value: b })));
 }
 
 export async function listCommands(background = false) {
   const status = $('#cl-status').value;
   const r = await portal('COMMAND.LIST', { status, limit: 50 }, { background });
-  if (!r.ok) return say($('#cmd-msg'), r.error.message, 'error');
-  clear($('#cmdlist'), r.data.commands.length ? r.data.commands.map(commandItem)
-    : [h('li', { class: 'empty' }, 'No commands.')]);
+  if (!r.ok) {
+    if (!background) say($('#cmdlist-msg'), plain(r.error, 'The commands could not be read.'), 'error');
+    return;
+  }
+  say($('#cmdlist-msg'), '');
+  const cmds = r.data.commands;
+  clear($('#cmdlist'), cmds.length ? cmds.map(commandItem) : [h('li', { class: 'empty' }, 'No commands.')]);
+  rememberBoards(cmds);
+  // An open command changes when the PC acts on it: follow it until settled.
+  clearTimeout(follow);
+  follow = null;
+  if (!$('#view-commands').hidden && cmds.some((c) => c.status === 'pending' || c.status === 'delivered')) {
+    follow = setTimeout(() => listCommands(true), FOLLOW_MS);
+  }
 }
 
-async function queue(verb, args, done) {
+async function queue(verb, args, done, out) {
+  say(out, 'Sending…', 'info');
   const r = await portal(verb, args);
   if (!r.ok) {
-    const phi = r.error.code === 'PHI_REJECTED';
-    return say($('#cmd-msg'), phi
-      ? 'Not sent: the text looks like it contains a patient identifier. Remove it and try again.'
-      : r.error.message, 'error');
+    say(out, plain(r.error, 'Not sent. Check the fields and try again.'), 'error');
+    return false;
   }
   mine.add(r.data.command);
-  say($('#cmd-msg'), `${done} (command ${r.data.command}).`, 'ok');
+  say(out, `${done}. The PC carries it out the next time it checks in.`, 'ok');
   listCommands();
+  return true;
 }
 
 // The facility's "commands settled" events (Server-Sent Events from the
@@ -48,8 +73,8 @@ function onSettled(ev) {
   const done = (msg.settled || []).filter((s) => mine.has(s.id));
   for (const s of done) {
     mine.delete(s.id);
-    say($('#cmd-msg'), s.status === 'done' ? `The PC has carried out command ${s.id}.`
-      : `The PC could not carry out command ${s.id}.`, s.status === 'done' ? 'ok' : 'error');
+    toast(s.status === 'done' ? 'The PC has carried out your command.'
+      : 'The PC could not carry out your command.', s.status === 'done' ? 'ok' : 'error');
   }
   if (!$('#view-commands').hidden) listCommands(true);
 }
@@ -75,24 +100,31 @@ export function commandsShow() {
   listCommands();
 }
 
+export function commandsHide() {
+  clearTimeout(follow);
+  follow = null;
+}
+
 export function commandsInit() {
   $('#clock-in').addEventListener('click', () =>
-    queue('ATTENDANCE.CLOCK', { action: 'in' }, 'Clock-in sent to the PC'));
+    queue('ATTENDANCE.CLOCK', { action: 'in' }, 'Clock-in sent to the PC', $('#clock-msg')));
   $('#clock-out').addEventListener('click', () =>
-    queue('ATTENDANCE.CLOCK', { action: 'out' }, 'Clock-out sent to the PC'));
-  $('#message-form').addEventListener('submit', (ev) => {
+    queue('ATTENDANCE.CLOCK', { action: 'out' }, 'Clock-out sent to the PC', $('#clock-msg')));
+  $('#message-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = values(ev.target);
-    if (!f.board || !f.text) return say($('#cmd-msg'), 'Enter a board and a message.', 'error');
-    queue('MESSAGE.POST', { board: f.board, text: f.text }, 'Message sent to the PC')
-      .then(() => { if ($('#cmd-msg').classList.contains('msg-ok')) $('#msg-text').value = ''; });
+    if (!f.board || !f.text) return say($('#message-msg'), 'Enter a board and a message.', 'error');
+    if (await queue('MESSAGE.POST', { board: f.board, text: f.text }, 'Message sent to the PC', $('#message-msg'))) {
+      $('#msg-text').value = '';
+    }
   });
   $('#report-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    queue('REPORT.REQUEST', values(ev.target), 'Report requested');
+    queue('REPORT.REQUEST', values(ev.target), 'Report requested', $('#report-msg'));
   });
   $('#cmdlist-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     listCommands();
   });
+  $('#cl-status').addEventListener('change', () => listCommands());
 }

@@ -1,15 +1,59 @@
-// dashboard — queues, active alarms (acknowledge with a note) and devices
-// with their latest reading and a 24-hour chart, refreshed every 30 s in
-// the background (Infosys-Background: 1) while the view is open.
+// dashboard — whether the facility's PC is still checking in, active
+// alarms (acknowledge with a note; new ones announced), queues, and
+// devices with their latest reading and a 24-hour chart, what is out of
+// range first. Refreshed every 30 s in the background
+// (Infosys-Background: 1) while the view is open.
 import { portal } from './proto.js';
-import { $, h, clear, say, timeEl, when } from './dom.js';
+import { $, h, clear, plain, say, timeEl, toast, when } from './dom.js';
 import { tempChart } from './chart.js';
+import { current } from './app.js';
+import { alarmsSeen } from './alarms.js';
 
 const REFRESH_MS = 30000;
-let timer = null, openAck = null, last = null;
+// The PC syncs every minute; ten quiet minutes mean it is off or cut off.
+const PC_QUIET_MS = 10 * 60 * 1000;
+// A device that sent nothing for this long shows its reading as old.
+const READING_OLD_MS = 30 * 60 * 1000;
+let timer = null, openAck = null, openRange = null, last = null;
 
 function fmtValue(v, unit) {
   return `${Number(v).toFixed(1)} °${unit}`;
+}
+
+function minutesAgo(ts) {
+  const min = Math.max(0, Math.round((Date.now() - Date.parse(ts)) / 60000));
+  if (min < 90) return `${min} minute${min === 1 ? '' : 's'} ago`;
+  const hours = Math.round(min / 60);
+  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+// What people call a device: its name, else where it stands.
+export function deviceName(d) {
+  return d.name || d.location || d.device;
+}
+
+// "2 to 8 °C", "at most −15 °C", "at least 15 °C".
+export function rangeText(range, unit) {
+  const u = `°${unit}`;
+  if (range.min !== null && range.max !== null) return `${range.min} to ${range.max} ${u}`;
+  if (range.max !== null) return `at most ${range.max} ${u}`;
+  return `at least ${range.min} ${u}`;
+}
+
+function pcStatus(pcs) {
+  const el = $('#dash-pc');
+  if (!pcs.length) {
+    el.className = 'pc-status pc-none';
+    return clear(el, h('p', {}, 'No PC of this facility has checked in yet: nothing below comes from it.'));
+  }
+  const seen = pcs[0].last_seen;
+  const quiet = Date.now() - Date.parse(seen) > PC_QUIET_MS;
+  el.className = 'pc-status ' + (quiet ? 'pc-quiet' : 'pc-ok');
+  clear(el, quiet
+    ? h('p', {}, h('strong', {}, 'The facility PC has gone quiet. '),
+        `It last checked in at ${when(seen)} (${minutesAgo(seen)}); readings and alarms below may be out of date. ` +
+        'Check that the PC is on and connected.')
+    : h('p', {}, `Facility PC checked in at ${when(seen)}.`));
 }
 
 function queueItem(q) {
@@ -19,22 +63,25 @@ function queueItem(q) {
     h('p', {}, `about ${q.wait_min} min wait · `, timeEl(q.ts)));
 }
 
-function ackForm(a) {
-  const id = 'ack-note-' + a.alarm.replace(/[^A-Za-z0-9_-]/g, '_');
+function safeId(s) { return s.replace(/[^A-Za-z0-9_-]/g, '_'); }
+
+function ackForm(a, name) {
+  const id = 'ack-note-' + safeId(a.alarm);
   const form = h('form', { class: 'ack-form', novalidate: true },
     h('p', { class: 'phi', id: id + '-phi' }, 'No patient names, dates of birth or record numbers in the note.'),
     h('div', { class: 'field' },
       h('label', { for: id }, `Note for alarm ${a.alarm} (optional)`),
       h('input', { id, name: 'note', maxlength: 200, 'aria-describedby': id + '-phi' })),
+    h('p', { class: 'msg', role: 'status', id: id + '-msg' }),
     h('div', { class: 'row' },
       h('button', { type: 'submit', class: 'primary' }, 'Send acknowledgement'),
       h('button', { type: 'button', onclick: () => { openAck = null; render(false); } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const r = await portal('ALARM.ACK', { alarm: a.alarm, note: form.elements.note.value.trim() });
-    if (!r.ok) return say($('#dash-msg'), r.error.message, 'error');
+    if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, 'The acknowledgement was not sent. Try again.'), 'error');
     openAck = null;
-    say($('#dash-msg'), `Acknowledgement of alarm ${a.alarm} sent to the PC (command ${r.data.command}).`, 'ok');
+    toast(`Acknowledgement of the alarm on ${name} sent to the PC.`, 'ok');
     refresh(true);
   });
   return form;
@@ -43,17 +90,18 @@ function ackForm(a) {
 const ACK_STATE = { pending: 'waiting for the PC', delivered: 'picked up by the PC',
                     done: 'confirmed by the PC', failed: 'failed on the PC' };
 
-function alarmItem(a) {
-  const li = h('li', { class: 'alarm sev-' + a.severity },
+function alarmItem(a, names) {
+  const name = names[a.device] || a.device;
+  const li = h('li', { class: 'alarm sev-' + a.severity + (a.ack ? '' : ' alarm-new') },
     h('p', { class: 'alarm-head' },
       h('span', { class: 'badge badge-' + a.severity }, a.severity),
-      ` ${a.device} · `, timeEl(a.ts)),
+      ` ${name} · `, timeEl(a.ts)),
     h('p', {}, a.message || `Alarm ${a.alarm}`));
   if (a.ack) {
     li.append(h('p', { class: 'ack' },
       `Acknowledged by ${a.ack.user} at ${when(a.ack.ts)}, ${ACK_STATE[a.ack.status] || a.ack.status}.`));
   } else if (openAck === a.alarm) {
-    li.append(ackForm(a));
+    li.append(ackForm(a, name));
   } else {
     li.append(h('button', { type: 'button', class: 'primary',
       onclick: () => { openAck = a.alarm; render(true); } },
@@ -62,32 +110,125 @@ function alarmItem(a) {
   return li;
 }
 
+// An admin's override of a device's acceptable range.
+function rangeForm(d) {
+  const id = 'range-' + safeId(d.device);
+  const r = d.range || { min: null, max: null };
+  const form = h('form', { class: 'range-form', novalidate: true },
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: id + '-low' }, `Lowest (°${d.unit})`),
+        h('input', { id: id + '-low', name: 'low', inputmode: 'decimal', value: r.min ?? '' })),
+      h('div', { class: 'field' }, h('label', { for: id + '-high' }, `Highest (°${d.unit})`),
+        h('input', { id: id + '-high', name: 'high', inputmode: 'decimal', value: r.max ?? '' }))),
+    h('p', { class: 'hint' }, d.pc_range ? `The PC alarms at ${rangeText(d.pc_range, d.unit)}.` : 'The PC sent no range.'),
+    h('p', { class: 'msg', role: 'status', id: id + '-msg' }),
+    h('div', { class: 'row' },
+      h('button', { type: 'submit', class: 'primary' }, 'Save range'),
+      d.range && d.range.source === 'admin'
+        ? h('button', { type: 'button', onclick: () => saveRange(d, {}, id) }, "Use the PC's range") : null,
+      h('button', { type: 'button', onclick: () => { openRange = null; render(false); } }, 'Cancel')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const low = form.elements.low.value.trim().replace(',', '.').replace('−', '-');
+    const high = form.elements.high.value.trim().replace(',', '.').replace('−', '-');
+    const num = /^-?\d{1,3}(\.\d{1,2})?$/;
+    if ((low && !num.test(low)) || (high && !num.test(high))) {
+      return say($('#' + id + '-msg'), 'Enter temperatures as numbers, for example -25 or 8.5.', 'error');
+    }
+    if (!low && !high) return say($('#' + id + '-msg'), 'Enter a lowest or a highest temperature, or both.', 'error');
+    if (low && high && Number(low) >= Number(high)) {
+      return say($('#' + id + '-msg'), 'The lowest temperature must be below the highest.', 'error');
+    }
+    saveRange(d, { low, high }, id);
+  });
+  return form;
+}
+
+async function saveRange(d, args, id) {
+  const r = await portal('DEVICE.RANGE', { device: d.device, ...args });
+  if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, 'The range was not saved. Check the temperatures (−100 to 200).'), 'error');
+  openRange = null;
+  toast(r.data.range && r.data.range.source === 'admin'
+    ? `${deviceName(d)}: acceptable range now ${rangeText(r.data.range, d.unit)}.`
+    : `${deviceName(d)}: the PC's range applies again.`, 'ok');
+  refresh(true);
+}
+
+// The readings as a CSV file for an inspection: one row per reading,
+// oldest first, in UTC, with the range it was checked against.
+export function readingsCsv(d, readings) {
+  const r = d.range || { min: null, max: null };
+  const out = (v) => (r.min !== null && v < r.min) || (r.max !== null && v > r.max);
+  const rows = [['device', 'name', 'time_utc', `value_${d.unit}`, 'range_low', 'range_high', 'out_of_range']];
+  for (const x of [...readings].reverse()) {
+    rows.push([d.device, deviceName(d), x.ts, x.value.toFixed(2), r.min ?? '', r.max ?? '', out(x.value) ? 'yes' : 'no']);
+  }
+  return rows.map((row) => row.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+}
+
+// The inspection log is every reading, not the chart's buckets: asked for
+// when the person wants it.
+async function downloadCsv(d) {
+  const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 19) + 'Z';
+  const r = await portal('READINGS', { device: d.device, from, limit: 5000 });
+  if (!r.ok) {
+    toast(plain(r.error, 'The temperature log could not be read.'), 'error');
+    return;
+  }
+  const blob = new Blob([readingsCsv(d, r.data.readings)], { type: 'text/csv' });
+  const a = h('a', { href: URL.createObjectURL(blob),
+    download: `${d.device}-${new Date().toISOString().slice(0, 10)}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function rangeLine(d) {
+  if (!d.range) return h('p', { class: 'hint' }, 'No acceptable range set: readings are not checked.');
+  return h('p', { class: 'hint' }, `Acceptable ${rangeText(d.range, d.unit)}`,
+    d.range.source === 'admin' ? ' (set by an admin)' : '');
+}
+
 function deviceItem(d, readings) {
   const latest = d.latest;
   const bad = latest && latest.out_of_range;
+  const old = latest && Date.now() - Date.parse(latest.ts) > READING_OLD_MS;
+  const admin = (current() || {}).role === 'admin';
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
-    h('h3', {}, d.device, h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.location}`)),
+    h('h3', {}, deviceName(d), h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
     latest
       ? h('p', { class: 'reading' + (bad ? ' reading-bad' : '') },
           fmtValue(latest.value, d.unit),
           bad ? h('span', { class: 'badge badge-high' }, 'out of range') : null,
           h('span', { class: 'reading-when' }, ' at ', timeEl(latest.ts)))
       : h('p', { class: 'reading' }, 'No reading yet'),
-    d.range ? h('p', { class: 'hint' }, `Acceptable ${d.range.min} to ${d.range.max} °${d.unit}`) : null);
-  if (readings) li.append(tempChart(d.device, readings.readings, d.range, d.unit, Date.now(), readings.count));
+    old ? h('p', { class: 'reading-old' }, `No new reading for ${minutesAgo(latest.ts).replace(' ago', '')}.`) : null,
+    rangeLine(d));
+  if (admin && openRange === d.device) li.append(rangeForm(d));
+  else if (admin) {
+    li.append(h('button', { type: 'button', class: 'link-button',
+      onclick: () => { openRange = d.device; render(false); } }, `Change range of ${deviceName(d)}`));
+  }
+  if (readings) {
+    li.append(tempChart(deviceName(d), readings, d.range, d.unit),
+      h('button', { type: 'button', class: 'link-button no-print', onclick: () => downloadCsv(d) },
+        `Temperature log of ${deviceName(d)}, last 24 h (CSV)`));
+  }
   return li;
 }
 
-// Every device's 24 hours in one request, down-sampled by the server to
-// a minimum and a maximum per bucket: both are drawn, so a short
-// excursion shows. Newest first, as the chart takes readings.
-async function charts() {
-  const r = await portal('DASHBOARD.SERIES', {}, { background: true });
+// The last 24 hours of every device: { device id: readings newest first }.
+// DASHBOARD.SERIES answers them all in one request, down-sampled by the
+// server to a minimum and a maximum per bucket: both are drawn, so a short
+// excursion shows.
+export async function fetchSeries(devices, hours = 24) {
+  const r = await portal('DASHBOARD.SERIES', { hours }, { background: true });
   const out = {};
   if (r.ok) {
     for (const s of r.data.series) {
-      out[s.device] = { count: s.readings, readings: s.points.flatMap((p) =>
-        [{ ts: p.ts, value: p.max }, { ts: p.ts, value: p.min }]) };
+      out[s.device] = s.points.flatMap((p) =>
+        [{ ts: p.ts, value: p.max }, { ts: p.ts, value: p.min }]);
     }
   }
   return out;
@@ -97,33 +238,48 @@ async function charts() {
 export async function refresh(foreground = false) {
   const r = await portal('DASHBOARD', {}, { background: !foreground });
   if (!r.ok) {
-    if (r.error.code !== 'SESSION_EXPIRED' && r.error.code !== 'AUTH_REQUIRED') say($('#dash-msg'), r.error.message, 'error');
+    if (r.error.code !== 'SESSION_EXPIRED' && r.error.code !== 'AUTH_REQUIRED') {
+      say($('#dash-msg'), plain(r.error, 'The dashboard could not be refreshed.'), 'error');
+    }
     return;
   }
-  last = { d: r.data, series: await charts() };
+  say($('#dash-msg'), '');
+  last = { d: r.data, series: await fetchSeries(r.data.devices) };
   render(foreground);
 }
 
 function render(focusAck) {
   if (!last) return;
   const { d, series } = last;
-  clear($('#alarms'), d.alarms.length ? d.alarms.map(alarmItem)
+  const names = Object.fromEntries(d.devices.map((x) => [x.device, deviceName(x)]));
+  pcStatus(d.pcs || []);
+  alarmsSeen(d.alarms, names);
+  clear($('#alarms'), d.alarms.length ? d.alarms.map((a) => alarmItem(a, names))
     : [h('li', { class: 'empty' }, 'No active alarms.')]);
   clear($('#queues'), d.queues.length ? d.queues.map(queueItem)
     : [h('li', { class: 'empty' }, 'No queues reported yet.')]);
-  clear($('#devices'), d.devices.length ? d.devices.map((x) => deviceItem(x, series[x.device]))
+  // What is out of range first: on a phone it is what must not scroll away.
+  const devices = [...d.devices].sort((a, b) =>
+    Number(!!(b.latest && b.latest.out_of_range)) - Number(!!(a.latest && a.latest.out_of_range)));
+  clear($('#devices'), devices.length ? devices.map((x) => deviceItem(x, series[x.device]))
     : [h('li', { class: 'empty' }, 'No devices reported yet.')]);
-  $('#dash-updated').textContent = 'Updated ' + when(new Date().toISOString());
+  $('#dash-updated').textContent = 'Page refreshed ' + when(new Date().toISOString());
   if (openAck && focusAck) {
-    const f = document.getElementById('ack-note-' + openAck.replace(/[^A-Za-z0-9_-]/g, '_'));
+    const f = document.getElementById('ack-note-' + safeId(openAck));
     if (f) f.focus();
   }
 }
 
+let printWired = false;
+
 export function dashboardShow() {
+  if (!printWired) {
+    printWired = true;
+    $('#print-log').addEventListener('click', () => window.print());
+  }
   refresh(true);
   clearInterval(timer);
-  timer = setInterval(() => { if (!openAck) refresh(false); }, REFRESH_MS);
+  timer = setInterval(() => { if (!openAck && !openRange) refresh(false); }, REFRESH_MS);
 }
 
 export function dashboardHide() {

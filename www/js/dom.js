@@ -55,3 +55,56 @@ export function values(form) {
   }
   return out;
 }
+
+// A short-lived notice in the live region pinned to the bottom of the
+// screen, so the result of an action is seen and announced wherever the
+// control was (an error stays until the next notice).
+let toastTimer = null;
+export function toast(text, kind = 'ok') {
+  const box = $('#toast');
+  clearTimeout(toastTimer);
+  // Emptied first so that the same words again are announced again; the
+  // region itself stays in the page (a live region must exist before it
+  // changes to be read out).
+  box.textContent = '';
+  box.className = 'toast toast-' + kind;
+  box.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
+  setTimeout(() => { box.textContent = text; }, 50);
+  if (kind !== 'error') toastTimer = setTimeout(() => { box.textContent = ''; }, 10000);
+}
+
+// Asks before a destructive action in the page's own modal dialog;
+// resolves true when the person chose the action.
+export function confirmAction(question, action) {
+  const dlg = $('#confirm');
+  $('#confirm-text').textContent = question;
+  $('#confirm-yes').textContent = action;
+  dlg.returnValue = '';
+  dlg.showModal();
+  $('#confirm-no').focus();
+  return new Promise((resolve) => {
+    dlg.addEventListener('close', () => resolve(dlg.returnValue === 'yes'), { once: true });
+  });
+}
+
+const PLAIN = {
+  PHI_REJECTED: 'Not sent: the text looks like it contains a patient identifier. Remove it and try again.',
+  FORBIDDEN: 'Only a facility admin can do that.',
+  NOT_FOUND: 'That is no longer there. Reload the page and try again.',
+  UNAVAILABLE: 'The server is not answering for a moment. Try again in a minute.',
+  INTERNAL: 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.',
+  THROTTLED: 'Too many attempts. Wait a few minutes and try again.',
+};
+
+// The words a person reads for a refused request: never a code or the
+// server's technical message. A policy message loses its rule name
+// ("min_length: the password needs…" reads "The password needs…").
+export function plain(error, fallback = 'That did not work. Try again.') {
+  if (!error) return fallback;
+  if (error.code === 'NETWORK') return error.message;
+  if (error.code === 'POLICY') {
+    const m = String(error.message || '').replace(/^[a-z_]+:\s*/, '');
+    return m ? m[0].toUpperCase() + m.slice(1) + '.' : fallback;
+  }
+  return PLAIN[error.code] || fallback;
+}

@@ -1,12 +1,12 @@
 // enroll — an admin's two-step sign-in set-up (MFA.ENROLL, MFA.CONFIRM).
 import { auth } from './proto.js';
-import { $, say, values } from './dom.js';
+import { $, plain, say, values } from './dom.js';
 import { qrSvg } from './qr.js';
 
 export function enrollInit(onDone) {
   $('#enroll-start').addEventListener('click', async () => {
     const r = await auth('MFA.ENROLL');
-    if (!r.ok) return say($('#enroll-msg'), r.error.message, 'error');
+    if (!r.ok) return say($('#enroll-msg'), plain(r.error), 'error');
     $('#enroll-secret').textContent = r.data.secret.replace(/(.{4})/g, '$1 ').trim();
     $('#enroll-link').href = r.data.otpauth_uri;
     const qr = await qrSvg(r.data.otpauth_uri);

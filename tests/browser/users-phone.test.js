@@ -1,0 +1,5 @@
+// Issue 11, item 13 at phone size (see users-journey.js).
+import { test } from 'node:test';
+import { usersJourney } from './users-journey.js';
+
+test('user management scales: search, filter, sort, pages (phone)', () => usersJourney('phone'));
