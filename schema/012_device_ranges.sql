@@ -8,6 +8,9 @@
 -- DEVICE.UPSERT never clobbers. The range in force is the override when
 -- set, else the PC's; a device with neither has no range and nothing is
 -- flagged. Values in the device's unit, like its readings.
+--
+-- The portal sets the override (DEVICE.RANGE): it may update devices.
+-- @grant portal su devices
 ALTER TABLE devices
 	ADD COLUMN IF NOT EXISTS name VARCHAR(60) NULL AFTER ext_id,
 	ADD COLUMN IF NOT EXISTS pc_low DECIMAL(5,2) NULL,

@@ -313,8 +313,9 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	struct ctx ctx = { 0 };
 	struct pipeline_result r = { 0 };
 	struct timespec t0;
-	struct err err;
+	struct err err, cred_err;
 	long len = 0, us;
+	int creds, refused;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ctx.arena = w->arena;
@@ -332,6 +333,9 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		arena_reset(w->arena);
 		return;
 	}
+	/* Which credential counts (cookie, or an app's bearer token) is
+	 * settled before anything, the portal's event subscription included. */
+	creds = pick_credentials(&ctx, req->envp, &cred_err);
 	if (is_events(w, req)) {
 		serve_events(req, &ctx, &r);
 		db_reset(w->db);
@@ -339,9 +343,15 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
 		goto done;
 	}
-	if (check_transport(w, req, &len, &err) != 0 ||
-	    pick_credentials(&ctx, req->envp, &err) != 0 ||
-	    schema_gate_pass(&w->gate, w->db, w->arena, ctx.now, &err) != 0) {
+	refused = check_transport(w, req, &len, &err) != 0;
+	if (!refused && creds != 0) {
+		err = cred_err;
+		refused = 1;
+	}
+	if (!refused)
+		refused = schema_gate_pass(&w->gate, w->db, w->arena, ctx.now,
+					   &err) != 0;
+	if (refused) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
 		r.reply = reply_error(NULL, &err);

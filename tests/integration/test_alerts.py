@@ -171,7 +171,15 @@ def test_sync_key_used_by_a_new_pc_name(stack):
     f = Facility()
     admin_with_mail(f)
     # The facility's first PC is its installation; later new names alert.
-    for pc in ("PC-A", "PC-B", "PC-A", "PC-B", "PC-C", "PC-A"):
+    # The rule runs after the answer: the installation is known once its
+    # row is there, before a second PC speaks.
+    status, _, reply = sync(f.sync_key, "PING", pc="PC-A")
+    assert status == 200, reply
+    for _ in range(100):
+        if sql(f"SELECT COUNT(*) FROM alert_pc_seen WHERE facility_id = {f.id}")[0][0] != "0":
+            break
+        time.sleep(0.05)
+    for pc in ("PC-B", "PC-A", "PC-B", "PC-C", "PC-A"):
         status, _, reply = sync(f.sync_key, "PING", pc=pc)
         assert status == 200, reply
     rows = settled(f, "new_pc", lambda r: len(r) >= 2)
