@@ -37,7 +37,8 @@ static int statements(size_t k)
 	sql_lookup[k] = db_sql_repeat(
 		"SELECT v.n, d.id, EXISTS (SELECT 1 FROM readings r WHERE "
 		"r.device_id = d.id AND r.ts = FROM_UNIXTIME(v.t)) FROM (",
-		"SELECT ? AS n, ? AS ext, ? AS t", " UNION ALL VALUES ", "(?, ?, ?)",
+		"SELECT ? AS n, CAST(? AS CHAR(64)) AS ext, ? AS t",
+		" UNION ALL VALUES ", "(?, ?, ?)",
 		") v LEFT JOIN devices d ON d.facility_id = ? AND d.ext_id = "
 		"CONVERT(v.ext USING ascii) COLLATE ascii_bin",
 		chunk_sizes[k]);

@@ -132,3 +132,15 @@ def test_a_bad_line_after_the_readings_keeps_none_of_them(fac):
     status, _, reply = fac.push(lines)
     assert status == 404 and reply["error"]["line"] == 301
     assert fac.readings() == []
+
+
+def test_device_ids_of_every_length_in_one_chunk(stack):
+    """A longer id after a shorter one in the same statement (the demo PC's
+    FRIDGE-PHARM-1 then FREEZER-PHARM-1) is still found: the chunk's first
+    row must not set the width of the others."""
+    devices = ("F1", "FRIDGE-PHARM-1", "FREEZER-PHARM-1", "X" * 64)
+    fac = Fac(devices)
+    lines = [reading(devices[i % 4], i, "4.5") for i in range(40)]
+    reply = fac.ok("\n".join(lines))
+    assert stored(reply) == [True] * 40
+    assert sorted({r[0] for r in fac.readings()}) == sorted(devices)
