@@ -81,7 +81,11 @@ static json_t *list(json_t *data, const char *key)
 	return a;
 }
 
-HANDLER(h_audit_activity)
+/* Runs one of the logs' statements that take (facility, user, user, from,
+ * limit): the caller's facility, filtered by the call's `user` and
+ * `from`, at most its `limit` rows. */
+static int query_filtered(struct ctx *ctx, const struct call *call,
+			  const char *sql, struct dbres *r, struct err *err)
 {
 	const struct argval *user = call_arg(call, "user");
 	struct dbparam p[] = {
@@ -90,10 +94,16 @@ HANDLER(h_audit_activity)
 		user->present ? P_STR(user->s) : P_NULL,
 		P_INT(from_of(call)), P_INT(limit_of(call)),
 	};
+
+	return db_query(ctx->db, sql, p, 5, ctx->arena, r, err);
+}
+
+HANDLER(h_audit_activity)
+{
 	json_t *events = list(data, "events");
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_activity, p, 5, ctx->arena, &r, err) != 0)
+	if (query_filtered(ctx, call, sql_activity, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(events, json_pack(
@@ -139,17 +149,10 @@ static json_t *request_item(const struct dbres *r, size_t i)
 
 HANDLER(h_audit_requests)
 {
-	const struct argval *user = call_arg(call, "user");
-	struct dbparam p[] = {
-		P_INT(ctx->facility_id),
-		user->present ? P_STR(user->s) : P_NULL,
-		user->present ? P_STR(user->s) : P_NULL,
-		P_INT(from_of(call)), P_INT(limit_of(call)),
-	};
 	json_t *requests = list(data, "requests");
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_requests, p, 5, ctx->arena, &r, err) != 0)
+	if (query_filtered(ctx, call, sql_requests, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
 		json_array_append_new(requests, request_item(&r, i));
