@@ -39,7 +39,7 @@ test('account page: meter, password change, sign out everywhere else', async () 
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await page.getByRole('link', { name: 'Account' }).click();
       await page.getByRole('heading', { name: 'Your account' }).waitFor();
-      await page.getByText('this device').waitFor();
+      await page.locator('#sessions').getByText('this device').waitFor();
       const acc = page.locator('#view-account');
       if (size === 'phone') {
         // The meter judges as the user types, before anything is sent.
