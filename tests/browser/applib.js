@@ -23,8 +23,12 @@ export async function noStoredSession(page) {
   const cookies = await page.context().cookies([BASE, APP]);
   assert.deepEqual(cookies.filter((c) => c.name === '__Host-sid'), []);
   const stored = await page.evaluate(() => ({ ...localStorage, ...sessionStorage }));
-  assert.deepEqual(Object.keys(stored), ['infosys-server']);
+  // What the page may keep: the server's address, who signed in last (the
+  // facility code and user name), a tab's unsent text. Never a token.
+  const allowed = ['infosys-server', 'infosys.signin', 'infosys.drafts'];
+  assert.deepEqual(Object.keys(stored).filter((k) => !allowed.includes(k)), []);
   assert.equal(stored['infosys-server'], BASE);
+  for (const v of Object.values(stored)) assert.doesNotMatch(v, /[A-Za-z0-9_-]{43}/);
 }
 
 export function lastLogin(f, user) {

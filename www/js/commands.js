@@ -73,8 +73,8 @@ function onSettled(ev) {
   const done = (msg.settled || []).filter((s) => mine.has(s.id));
   for (const s of done) {
     mine.delete(s.id);
-    toast(s.status === 'done' ? 'The PC has carried out your command.'
-      : 'The PC could not carry out your command.', s.status === 'done' ? 'ok' : 'error');
+    toast(s.status === 'done' ? `The PC has carried out command ${s.id}.`
+      : `The PC could not carry out command ${s.id}.`, s.status === 'done' ? 'ok' : 'error');
   }
   if (!$('#view-commands').hidden) listCommands(true);
 }

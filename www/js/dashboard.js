@@ -211,7 +211,7 @@ function deviceItem(d, readings) {
       onclick: () => { openRange = d.device; render(false); } }, `Change range of ${deviceName(d)}`));
   }
   if (readings) {
-    li.append(tempChart(deviceName(d), readings, d.range, d.unit),
+    li.append(tempChart(deviceName(d), readings, d.range, d.unit, Date.now(), readings.count),
       h('button', { type: 'button', class: 'link-button no-print', onclick: () => downloadCsv(d) },
         `Temperature log of ${deviceName(d)}, last 24 h (CSV)`));
   }
@@ -227,8 +227,9 @@ export async function fetchSeries(devices, hours = 24) {
   const out = {};
   if (r.ok) {
     for (const s of r.data.series) {
-      out[s.device] = s.points.flatMap((p) =>
-        [{ ts: p.ts, value: p.max }, { ts: p.ts, value: p.min }]);
+      // Two points a bucket stand for `readings` readings (the chart says so).
+      out[s.device] = Object.assign(s.points.flatMap((p) =>
+        [{ ts: p.ts, value: p.max }, { ts: p.ts, value: p.min }]), { count: s.readings });
     }
   }
   return out;
