@@ -37,7 +37,7 @@ test('bundled app: server address, sign-in by token, dashboard, a command, login
     await page.getByRole('link', { name: 'Commands' }).click();
     await page.getByRole('button', { name: 'Clock in' }).click();
     await page.getByText(/Clock-in sent to the PC/).waitFor();
-    await page.getByText('ATTENDANCE.CLOCK action=in user=staff').waitFor();
+    await page.getByText('staff clocked in').first().waitFor();
     await shot(page, 'app-commands', 'phone');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
