@@ -214,11 +214,6 @@ static int domain_at(const struct text *t, size_t j, int spelled)
 			    tx_at(t, j) != '(');
 }
 
-static int fold(int c)
-{
-	return ch_upper(c) ? c | 0x20 : c;
-}
-
 static const char *const at_words[] = {
 	"@", "[at]", "(at)", "{at}", "<at>", "at", "arroba", NULL
 };
@@ -252,7 +247,7 @@ int phi_email_at(const struct text *t, size_t i)
 		return 0;
 	for (which = 0; at_words[which]; which++) {
 		for (n = 0; at_words[which][n] &&
-		     fold(tx_at(t, k + n)) == at_words[which][n]; n++)
+		     ch_fold(tx_at(t, k + n)) == at_words[which][n]; n++)
 			;
 		if (!at_words[which][n])
 			break;

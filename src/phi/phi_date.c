@@ -128,7 +128,7 @@ static int glued_keyword(const struct text *t, size_t k, const char *kw)
 	for (; kw[n]; n++) {
 		int c = tx_at(t, k + n);
 
-		if ((ch_upper(c) ? c | 0x20 : c) != (unsigned char)kw[n])
+		if (ch_fold(c) != (unsigned char)kw[n])
 			return 0;
 	}
 	return !ch_letter(tx_at(t, k + n));

@@ -46,11 +46,6 @@ int tx_num_end_ok(const struct text *t, size_t j)
 	return !(ch_joiner(n) && ch_alnum(tx_at(t, j + 1)));
 }
 
-static int ch_fold(int c)
-{
-	return ch_upper(c) ? c - 'A' + 'a' : c;
-}
-
 size_t tx_keyword_rest(const struct text *t, size_t i, const char *kw)
 {
 	size_t n;

@@ -31,6 +31,8 @@ static inline int ch_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static inline int ch_lower(int c) { return c >= 'a' && c <= 'z'; }
 static inline int ch_alpha(int c) { return ch_upper(c) || ch_lower(c); }
 static inline int ch_alnum(int c) { return ch_alpha(c) || ch_digit(c); }
+/* An ASCII letter in lower case, any other byte as it is. */
+static inline int ch_fold(int c) { return ch_upper(c) ? c | 0x20 : c; }
 /* A letter of any script (normalisation leaves few that are not ASCII). */
 static inline int ch_letter(int c) { return ch_alpha(c) || c >= 0x80; }
 /* What may stand between the digit groups of a number: normalisation has
@@ -63,7 +65,7 @@ static inline size_t tx_keyword(const struct text *t, size_t i,
 {
 	int c = tx_at(t, i);
 
-	if ((ch_upper(c) ? c | 0x20 : c) != (unsigned char)kw[0])
+	if (ch_fold(c) != (unsigned char)kw[0])
 		return 0;
 	return tx_keyword_rest(t, i, kw);
 }
