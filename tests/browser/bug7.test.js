@@ -2,28 +2,9 @@
 // word broken across lines in the audit table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browser, facility, noViolations, signIn, sql } from './lib.js';
+import { audit, browser, column, facility, noViolations, signIn, sql } from './lib.js';
 
 const SIZES = ['phone', 'desktop'];
-
-// Shows an audit view and waits for its new table (fresh: false when the
-// page answers without asking the server).
-async function audit(page, view, { user = '', from = '', fresh = true } = {}) {
-  await page.getByLabel('Log').selectOption({ label: view });
-  await page.getByLabel('User', { exact: true }).fill(user);
-  await page.getByLabel('Since').fill(from);
-  await page.locator('#audit-out').evaluate((el) => { for (const c of el.children) c.dataset.old = '1'; });
-  await page.locator('#audit-form').getByRole('button', { name: 'Show' }).click();
-  if (fresh) await page.locator('#audit-out > table:not([data-old])').first().waitFor();
-}
-
-// The texts of one column of the audit table with the given caption.
-async function column(page, caption, heading) {
-  const t = page.locator('#audit-out table:not([data-old])', { has: page.locator('caption', { hasText: caption }) });
-  await t.waitFor();
-  const i = (await t.locator('thead th').allTextContents()).indexOf(heading);
-  return t.locator(`tbody tr td:nth-child(${i + 1})`).allTextContents();
-}
 
 for (const size of SIZES) {
   test(`bug 7: plain words, never rule names, keys or raw JSON (${size})`, async () => {

@@ -189,3 +189,22 @@ export async function seen(locator) {
 export async function scrollToBottom(page) {
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
 }
+
+// Shows an audit view and waits for its new table (fresh: false when the
+// page answers without asking the server).
+export async function audit(page, view, { user = '', from = '', fresh = true } = {}) {
+  await page.getByLabel('Log').selectOption({ label: view });
+  await page.getByLabel('User', { exact: true }).fill(user);
+  await page.getByLabel('Since').fill(from);
+  await page.locator('#audit-out').evaluate((el) => { for (const c of el.children) c.dataset.old = '1'; });
+  await page.locator('#audit-form').getByRole('button', { name: 'Show' }).click();
+  if (fresh) await page.locator('#audit-out > table:not([data-old])').first().waitFor();
+}
+
+// The texts of one column of the audit table with the given caption.
+export async function column(page, caption, heading) {
+  const t = page.locator('#audit-out table:not([data-old])', { has: page.locator('caption', { hasText: caption }) });
+  await t.waitFor();
+  const i = (await t.locator('thead th').allTextContents()).indexOf(heading);
+  return t.locator(`tbody tr td:nth-child(${i + 1})`).allTextContents();
+}
