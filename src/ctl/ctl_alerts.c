@@ -16,6 +16,7 @@
 #include "alert.h"
 #include "ctl.h"
 #include "ctx.h"
+#include "metrics.h"
 
 #define DAILY_DEADLINE_HOUR 2
 
@@ -90,6 +91,7 @@ static int alerts_run(void)
 
 	if (!ctx.conf || !ctx.db || !ctx.arena)
 		return CTL_FAIL;
+	metrics_open(ctx.conf, METRICS_CTL);
 	err_clear(&err);
 	if (db_query(ctx.db, sql_facilities, NULL, 0, ctx.arena, &r, &err) != 0)
 		return ctl_fail(&err);

@@ -1,8 +1,12 @@
 /* ctl_audit — `infosysctl audit verify|head|checkpoint`: the operator's
  * side of the tamper-evident logs (src/domain/auditchain.h).
  *
- *   verify [--from DATE]       walk the chains; names the first bad row of
- *                              each broken chain; exit 1 when any is broken
+ *   verify [--from DATE] [--heads FILE]
+ *                              walk the chains; names the first bad row of
+ *                              each broken chain; with --heads, also checks
+ *                              that the heads recorded in FILE (a saved
+ *                              `audit head` mail or log) are still in their
+ *                              chains; exit 1 when anything is broken
  *   head [--mail]              the head of every chain, one line each, for
  *                              the operator log (a daily timer); --mail
  *                              also queues it to [alerts] operator_email
@@ -41,19 +45,82 @@ static void print_finding(const struct audit_finding *f, void *arg)
 	       f->seq, f->what);
 }
 
+/* The table named by a head line, or -1. */
+static int table_of(const char *name)
+{
+	for (int t = 0; t < AUDIT_TABLES; t++)
+		if (strcmp(auditchain_table_name((enum audit_table)t), name) == 0)
+			return t;
+	return -1;
+}
+
+/* Checks every "audit head TS TABLE facility N position P hash H" line of
+ * path (anywhere in a line: a quoted or forwarded mail will do); the
+ * number of heads no longer in their chains, or -1 when the file cannot
+ * be read or holds no head. */
+static int check_heads(struct db *db, const char *path)
+{
+	static const char *const said[] = {
+		[AUDIT_HEAD_KEPT] = "kept", [AUDIT_HEAD_PURGED] = "purged since (not provable)",
+		[AUDIT_HEAD_CHANGED] = "REWRITTEN: another hash at that position",
+		[AUDIT_HEAD_GONE] = "REWRITTEN: the position is gone",
+	};
+	FILE *f = fopen(path, "r");
+	char line[512], table[33], hash[65];
+	long long fac, seq;
+	int heads = 0, bad = 0, t;
+	enum audit_head_state st;
+	struct err err;
+
+	if (!f) {
+		fprintf(stderr, "infosysctl: cannot read %s\n", path);
+		return -1;
+	}
+	err_clear(&err);
+	while (fgets(line, sizeof(line), f)) {
+		const char *h = strstr(line, "audit head ");
+
+		if (!h || sscanf(h, "audit head %*s %32s facility %lld position %lld"
+				 " hash %64[0-9a-f]", table, &fac, &seq, hash) != 4 ||
+		    strlen(hash) != 64 || (t = table_of(table)) < 0)
+			continue;
+		if (auditverify_head_kept(db, (enum audit_table)t, fac, seq, hash,
+					  &st, &err) != 0) {
+			fclose(f);
+			ctl_fail(&err);
+			return -1;
+		}
+		heads++;
+		bad += st >= AUDIT_HEAD_CHANGED;
+		printf("head %s facility %lld position %lld: %s\n", table, fac,
+		       seq, said[st]);
+	}
+	fclose(f);
+	if (heads == 0) {
+		fprintf(stderr, "infosysctl: no audit head lines in %s\n", path);
+		return -1;
+	}
+	return bad;
+}
+
 static int audit_verify(int argc, char **argv)
 {
 	struct db *db = ctl_db(1);
+	const char *heads = NULL;
 	struct audit_summary sum;
 	time_t from = 0;
 	struct err err;
+	int bad = 0;
 
-	if (argc == 3 && strcmp(argv[1], "--from") == 0) {
-		from = parse_date(argv[2]);
-		if (from < 0)
-			return ctl_usage("--from needs a date YYYY-MM-DD");
-	} else if (argc != 1) {
-		return ctl_usage("audit verify [--from YYYY-MM-DD]");
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 < argc && strcmp(argv[i], "--from") == 0 &&
+		    (from = parse_date(argv[i + 1])) >= 0)
+			continue;
+		if (i + 1 < argc && strcmp(argv[i], "--heads") == 0) {
+			heads = argv[i + 1];
+			continue;
+		}
+		return ctl_usage("audit verify [--from YYYY-MM-DD] [--heads FILE]");
 	}
 	if (!db)
 		return CTL_FAIL;
@@ -62,7 +129,11 @@ static int audit_verify(int argc, char **argv)
 		return ctl_fail(&err);
 	printf("audit verify: %lld rows in %lld chains checked, %lld broken\n",
 	       sum.rows, sum.chains, sum.broken);
-	return sum.broken ? CTL_FAIL : CTL_OK;
+	if (heads && (bad = check_heads(db, heads)) < 0)
+		return CTL_FAIL;
+	if (heads)
+		printf("audit verify: %d recorded heads no longer in their chains\n", bad);
+	return sum.broken || bad ? CTL_FAIL : CTL_OK;
 }
 
 struct heads {
@@ -111,9 +182,9 @@ static int audit_head(int argc, char **argv)
 		return CTL_FAIL;
 	}
 	const char *body = arena_printf(ctx.arena, "The heads of the audit"
-		" chains. Keep this mail: `infosysctl audit verify` proves the"
-		" logs up to these heads, and a rewritten history would not"
-		" end in them.\n\n%s", h.text);
+		" chains. Keep this mail: `infosysctl audit verify --heads FILE`,"
+		" with this mail saved as FILE, proves the logs up to these"
+		" heads; a rewritten history would not hold them.\n\n%s", h.text);
 	if (outbox_enqueue(&ctx, 0, "audit_head", to, "Infosys: audit chain"
 			   " heads", body, &err) != 0)
 		return ctl_fail(&err);

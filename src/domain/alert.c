@@ -38,6 +38,8 @@ const char *const alert_rule_names[] = {
 	"phi_burst", "new_pc", "admin_new_address", "daily_sync_missed", NULL,
 };
 
+void (*alert_counter)(enum alert_rule rule, int opened);
+
 const char *alert_rule_name(enum alert_rule r)
 {
 	return rules[r].name;
@@ -232,6 +234,8 @@ int alert_raise(struct ctx *ctx, long long facility_id, enum alert_rule rule,
 	if (db_end(ctx->db, raise_locked(ctx, facility_id, rule, subj, detail,
 					 &o, err) != 0, err) != 0)
 		return -1;
+	if (alert_counter)
+		alert_counter(rule, o);
 	if (opened)
 		*opened = o;
 	return 0;

@@ -39,6 +39,12 @@ const char *alert_rule_doc(enum alert_rule r);
 /* NULL-terminated list of the names, for the verb table's enum. */
 extern const char *const alert_rule_names[];
 
+/* Told of every alert_raise that succeeded (opened: 1 for a new alert,
+ * 0 for one only counted); NULL by default. The programs point it at
+ * their metrics (src/http/metrics.h) so that the domain needs no
+ * knowledge of how they are counted. */
+extern void (*alert_counter)(enum alert_rule rule, int opened);
+
 /* Records that rule fired for subject (cut to 128 characters) of facility
  * (ctx->now is the time): a new alert, mailed, unless one of the same rule
  * and subject was opened within ALERT_DEDUP_S; then only counted. *opened

@@ -51,6 +51,10 @@ static const char *const sql_at[AUDIT_TABLES] = {
 	AT("login_log"), AT("activity_log"), AT("request_log"),
 };
 
+static const char sql_checkpoint_past[] =
+	"SELECT seq, hash FROM audit_checkpoint WHERE tbl = ? AND facility_id = ?"
+	" AND seq >= ? ORDER BY seq LIMIT 1";
+
 #define UNCHAINED(t) \
 	"SELECT id, IFNULL(facility_id, 0) FROM " t " WHERE chain_seq IS NULL AND id > (SELECT" \
 	" last_unchained_id FROM audit_chain_start WHERE tbl = '" t "')" \
@@ -265,6 +269,42 @@ int auditverify_heads(struct db *db, audit_head_fn fn, void *arg,
 			   strtoll(dbres_get(&r, i, 1), NULL, 10),
 			   dbres_get(&r, i, 2), arg);
 	}
+	arena_destroy(a);
+	return rc;
+}
+
+int auditverify_head_kept(struct db *db, enum audit_table t,
+			  long long facility_id, long long seq,
+			  const char *hash, enum audit_head_state *state,
+			  struct err *err)
+{
+	struct arena *a = arena_new();
+	struct dbparam q[] = { fac_param(facility_id), P_INT(seq) };
+	struct dbparam c[] = { P_STR(auditchain_table_name(t)),
+			       P_INT(facility_id), P_INT(seq) };
+	struct dbres r;
+	int rc = -1;
+
+	if (!a)
+		return err_set(err, E_INTERNAL, "out of memory");
+	if (db_query(db, sql_at[t], q, 2, a, &r, err) != 0)
+		goto out;
+	if (r.nrows == 1) {
+		*state = strcmp(dbres_get(&r, 0, 0), hash) == 0
+			 ? AUDIT_HEAD_KEPT : AUDIT_HEAD_CHANGED;
+	} else {
+		if (db_query(db, sql_checkpoint_past, c, 3, a, &r, err) != 0)
+			goto out;
+		if (r.nrows == 0)
+			*state = AUDIT_HEAD_GONE;
+		else if (strtoll(dbres_get(&r, 0, 0), NULL, 10) == seq)
+			*state = strcmp(dbres_get(&r, 0, 1), hash) == 0
+				 ? AUDIT_HEAD_KEPT : AUDIT_HEAD_CHANGED;
+		else
+			*state = AUDIT_HEAD_PURGED;
+	}
+	rc = 0;
+out:
 	arena_destroy(a);
 	return rc;
 }

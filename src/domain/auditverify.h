@@ -43,4 +43,19 @@ typedef void (*audit_head_fn)(enum audit_table t, long long facility_id,
 int auditverify_heads(struct db *db, audit_head_fn fn, void *arg,
 		      struct err *err);
 
+/* Whether a head recorded earlier (a line of `audit head`, kept in the
+ * operator's mail) is still in its chain: a history rewritten with every
+ * hash recomputed, or cut short with its head rewound, verifies on its own
+ * but no longer holds the recorded row. */
+enum audit_head_state {
+	AUDIT_HEAD_KEPT,	/* the row at that position has that hash */
+	AUDIT_HEAD_PURGED,	/* purged after a later checkpoint: unprovable */
+	AUDIT_HEAD_CHANGED,	/* the row at that position has another hash */
+	AUDIT_HEAD_GONE,	/* no row at that position, no checkpoint past it */
+};
+int auditverify_head_kept(struct db *db, enum audit_table t,
+			  long long facility_id, long long seq,
+			  const char *hash, enum audit_head_state *state,
+			  struct err *err);
+
 #endif

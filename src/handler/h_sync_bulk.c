@@ -1,4 +1,5 @@
-/* h_sync_bulk — READING.PUSH lines of a batch stored together.
+/* h_sync_bulk — READING.PUSH and QUEUE.PUSH lines of a batch stored
+ * together.
  *
  * A PC sends readings by the hundred; one statement and round trip per
  * line made the database the bottleneck (issue 10). A run of consecutive
@@ -9,6 +10,11 @@
  * stores the rest. The semantics stay those of the single line: the same
  * device and ts again is a no-op that keeps the first value, `stored`
  * says which lines were new.
+ *
+ * QUEUE.PUSH runs the same way: a PC that was offline states each of its
+ * few queues once a minute since; one multi-row upsert (rows in line
+ * order, so the newest state wins exactly as line by line) and one
+ * multi-row history insert per chunk.
  *
  * Statements are prepared once per chunk size (the db layer caches them
  * by address), so the sizes are few and fixed; a chunk's unused rows
@@ -156,6 +162,89 @@ int hb_reading_push(struct ctx *ctx, const struct call *calls, size_t n,
 	repeats_unstored(calls, st, n);
 	for (size_t i = 0; i < n; i++) {
 		json_t *data = json_pack("{sb}", "stored", st[i].stored);
+
+		json_array_append_new(results, reply_ok(calls[i].verb->name, data));
+	}
+	return 0;
+}
+
+/* Per size: the queues' upsert and their history insert. */
+static char *sql_queue_upsert[NSIZES], *sql_queue_history[NSIZES];
+
+static int queue_statements(size_t k)
+{
+	static const char row[] =
+		"(?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))";
+
+	if (sql_queue_upsert[k])
+		return 0;
+	sql_queue_upsert[k] = db_sql_repeat(
+		"INSERT INTO queues (facility_id, ext_id, length, wait_min, ts,"
+		" created_at) VALUES ", row, ", ", row,
+		" ON DUPLICATE KEY UPDATE"
+		" length = IF(VALUES(ts) >= ts, VALUES(length), length),"
+		" wait_min = IF(VALUES(ts) >= ts, VALUES(wait_min), wait_min),"
+		" ts = GREATEST(ts, VALUES(ts))", chunk_sizes[k]);
+	sql_queue_history[k] = db_sql_repeat(
+		"INSERT INTO queue_history (queue_id, ts, length, wait_min)"
+		" SELECT q.id, FROM_UNIXTIME(v.t), v.l, v.w FROM (",
+		"SELECT CAST(? AS CHAR(64)) AS ext, ? AS t, ? AS l, ? AS w",
+		" UNION ALL VALUES ", "(?, ?, ?, ?)",
+		") v JOIN queues q ON q.facility_id = ? AND q.ext_id ="
+		" CONVERT(v.ext USING ascii) COLLATE ascii_bin"
+		" ON DUPLICATE KEY UPDATE queue_id = VALUES(queue_id)",
+		chunk_sizes[k]);
+	return sql_queue_upsert[k] && sql_queue_history[k] ? 0 : -1;
+}
+
+/* Stores calls[0..n) padded to size index k (a padding row repeats the
+ * last line: the same state again, a no-op for both statements). */
+static int queue_chunk(struct ctx *ctx, const struct call *calls, size_t n,
+		       size_t k, struct err *err)
+{
+	size_t rows = chunk_sizes[k], nu = 0, nh = 0;
+	struct dbparam *u = arena_alloc(ctx->arena, rows * 6 * sizeof(*u));
+	struct dbparam *h = arena_alloc(ctx->arena, (rows * 4 + 1) * sizeof(*h));
+
+	if (!u || !h)
+		return err_set(err, E_INTERNAL, "out of memory");
+	for (size_t i = 0; i < rows; i++) {
+		const struct call *c = &calls[i < n ? i : n - 1];
+		const struct argval *q = call_arg(c, "queue");
+		long long ts = call_arg(c, "ts")->n, len = call_arg(c, "length")->n,
+			  wait = call_arg(c, "wait_min")->n;
+
+		u[nu++] = P_INT(ctx->facility_id);
+		u[nu++] = P_STRN(q->s, q->len);
+		u[nu++] = P_INT(len);
+		u[nu++] = P_INT(wait);
+		u[nu++] = P_INT(ts);
+		u[nu++] = P_INT((long long)ctx->now);
+		h[nh++] = P_STRN(q->s, q->len);
+		h[nh++] = P_INT(ts);
+		h[nh++] = P_INT(len);
+		h[nh++] = P_INT(wait);
+	}
+	h[nh++] = P_INT(ctx->facility_id);
+	if (db_exec(ctx->db, sql_queue_upsert[k], u, nu, NULL, NULL, err) != 0)
+		return -1;
+	return db_exec(ctx->db, sql_queue_history[k], h, nh, NULL, NULL, err);
+}
+
+int hb_queue_push(struct ctx *ctx, const struct call *calls, size_t n,
+		  json_t *results, struct err *err)
+{
+	for (size_t done = 0, k, m; done < n; done += m) {
+		k = chunk_pick(n - done);
+		m = n - done < chunk_sizes[k] ? n - done : chunk_sizes[k];
+		if (queue_statements(k) != 0)
+			return err_set(err, E_INTERNAL, "out of memory");
+		if (queue_chunk(ctx, calls + done, m, k, err) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct argval *q = call_arg(&calls[i], "queue");
+		json_t *data = json_pack("{ss%}", "queue", q->s, q->len);
 
 		json_array_append_new(results, reply_ok(calls[i].verb->name, data));
 	}

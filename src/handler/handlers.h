@@ -71,9 +71,12 @@ HANDLER(h_alert_rule_set);
 HANDLER(h_ping);
 HANDLER(h_device_upsert);
 HANDLER(h_reading_push);
-/* h_sync_bulk.c: a run of READING.PUSH lines at once (verb_bulk) */
+/* h_sync_bulk.c: a run of READING.PUSH or QUEUE.PUSH lines at once
+ * (verb_bulk) */
 int hb_reading_push(struct ctx *ctx, const struct call *calls, size_t n,
 		    json_t *results, struct err *err);
+int hb_queue_push(struct ctx *ctx, const struct call *calls, size_t n,
+		  json_t *results, struct err *err);
 HANDLER(h_queue_push);
 HANDLER(h_alarm_push);
 HANDLER(h_command_poll);

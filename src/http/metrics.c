@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -26,11 +27,15 @@ struct metrics_shm {
 	uint64_t requests[METRICS_VERBS + 1][E__COUNT];	/* [0]: no verb */
 	uint64_t buckets[METRICS_BUCKETS];
 	uint64_t sum_us, count;
+	uint64_t alerts[ALERT_RULES][2];	/* [rule][opened] */
 };
 
 static struct metrics_shm *shm;
 
-static const char *const programs[] = { "auth", "portal", "sync" };
+/* The pools that count; infosysctl counts only the alerts its timer job
+ * raises. */
+#define POOLS 4
+static const char *const programs[POOLS] = { "auth", "portal", "sync", "ctl" };
 
 static int shm_path(const struct conf *conf, const char *prog, char *buf,
 		    size_t size)
@@ -64,10 +69,19 @@ static struct metrics_shm *shm_map(const char *path, int writable)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+static void count_alert(enum alert_rule rule, int opened)
+{
+	if (shm && (unsigned)rule < ALERT_RULES)
+		__atomic_fetch_add(&shm->alerts[rule][opened != 0], 1, __ATOMIC_RELAXED);
+}
+
 void metrics_open(const struct conf *conf, enum program program)
 {
-	const char *prog = programs[program == PROG_AUTH ? 0 : program == PROG_PORTAL ? 1 : 2];
+	const char *prog = programs[program == PROG_AUTH ? 0 : program == PROG_PORTAL ? 1 :
+				    program == PROG_SYNC ? 2 : 3];
 	char path[4096];
+
+	alert_counter = count_alert;
 
 	if (shm_path(conf, prog, path, sizeof(path)) != 0)
 		return;
@@ -122,16 +136,34 @@ static void render_pool(FILE *f, const char *prog, const struct metrics_shm *m,
 		prog, (double)m->sum_us / 1e6, prog, (unsigned long long)m->count);
 }
 
+/* Alerts are the facility's, not an endpoint's: one series per rule and
+ * outcome, summed over the pools that raised them. */
+static void render_alerts(FILE *f, struct metrics_shm *const m[POOLS])
+{
+	fputs("# HELP infosys_alerts_total Alerts raised: opened (mailed) or repeated within the hour.\n"
+	      "# TYPE infosys_alerts_total counter\n", f);
+	for (int r = 0; r < ALERT_RULES; r++)
+		for (int o = 1; o >= 0; o--) {
+			uint64_t n = 0;
+
+			for (int p = 0; p < POOLS; p++)
+				n += m[p] ? m[p]->alerts[r][o] : 0;
+			fprintf(f, "infosys_alerts_total{rule=\"%s\",outcome=\"%s\"} %llu\n",
+				alert_rule_name((enum alert_rule)r), o ? "opened" : "repeated",
+				(unsigned long long)n);
+		}
+}
+
 char *metrics_render(const struct conf *conf)
 {
-	struct metrics_shm *m[3] = { NULL };
+	struct metrics_shm *m[POOLS] = { NULL };
 	char path[4096], *text = NULL;
 	size_t len = 0;
 	FILE *f;
 
 	if (!conf_get(conf, "metrics", "dir", NULL) || !(f = open_memstream(&text, &len)))
 		return NULL;
-	for (int p = 0; p < 3; p++)
+	for (int p = 0; p < POOLS; p++)
 		if (shm_path(conf, programs[p], path, sizeof(path)) == 0 &&
 		    (m[p] = shm_map(path, 0)) && m[p]->magic != METRICS_MAGIC) {
 			munmap(m[p], sizeof(struct metrics_shm));
@@ -139,14 +171,16 @@ char *metrics_render(const struct conf *conf)
 		}
 	fputs("# HELP infosys_requests_total Requests answered, by endpoint, verb and result code.\n"
 	      "# TYPE infosys_requests_total counter\n", f);
-	for (int p = 0; p < 3; p++)
+	for (int p = 0; p < POOLS; p++)
 		if (m[p])
 			render_pool(f, programs[p], m[p], 0);
+	render_alerts(f, m);
 	fputs("# HELP infosys_request_duration_seconds Time from request to answer, logging excluded.\n"
 	      "# TYPE infosys_request_duration_seconds histogram\n", f);
-	for (int p = 0; p < 3; p++)
+	for (int p = 0; p < POOLS; p++)
 		if (m[p]) {
-			render_pool(f, programs[p], m[p], 1);
+			if (p < POOLS - 1)
+				render_pool(f, programs[p], m[p], 1);
 			munmap(m[p], sizeof(struct metrics_shm));
 		}
 	if (fclose(f) != 0) {

@@ -12,6 +12,9 @@
  *     LOGIN: failed sign-ins, UNAVAILABLE/INTERNAL: database errors;
  *     COMMAND.POLL/ACK and DAILYSYNC.REPORT by code: commands and syncs)
  *   infosys_request_duration_seconds{endpoint}   histogram
+ *   infosys_alerts_total{rule,outcome}   breach alerts (src/domain/alert.h)
+ *     opened (and mailed) or repeated within the hour, summed over the
+ *     pools and `infosysctl alerts run` (its own file, metrics-ctl.shm)
  *
  * Without [metrics] dir (or when the file cannot be made) counting is off
  * and /metrics says so. */
@@ -22,7 +25,10 @@
 #include "err.h"
 #include "verb.h"
 
-/* Maps this pool's file; a warning is logged when it cannot. */
+/* Maps this pool's file (METRICS_CTL: infosysctl's, which counts only
+ * alerts) and counts every alert raised from now on; a warning is logged
+ * when the file cannot be mapped. */
+#define METRICS_CTL ((enum program)0)
 void metrics_open(const struct conf *conf, enum program program);
 
 /* Counts one answered request; verb NULL for one refused before a verb

@@ -541,7 +541,8 @@ const struct verb verb_table[] = {
 	  " for hundreds of lines.", 0, hb_reading_push },
 	{ "QUEUE.PUSH", PROG_SYNC, ROLE_PC, ARGS(queue_push_args), h_queue_push,
 	  "A queue's state at ts (kept in its history; the newest is current)."
-	  " data: `queue`." },
+	  " data: `queue`. Consecutive lines of a batch are stored together.",
+	  0, hb_queue_push },
 	{ "ALARM.PUSH", PROG_SYNC, ROLE_PC, ARGS(alarm_push_args), h_alarm_push,
 	  "An alarm's state at ts; an older state never replaces a newer one."
 	  " data: `alarm`. NOT_FOUND for an unknown device." },

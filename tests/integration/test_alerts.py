@@ -7,7 +7,7 @@ import datetime
 import time
 
 from authkit import Facility, Sealer, fresh_address, login, post, q, remember, sql, sync
-from conftest import ctl
+from conftest import ctl, request
 
 WRONG = remember("Wrong-alert-pass-1")
 OPERATOR = "operator@infosys.test"
@@ -86,6 +86,44 @@ def test_account_locked_alerts_once_in_portal_and_outbox(stack):
     assert acked["acknowledged_by"] == "boss" and acked["acknowledged_ts"]
     assert sql("SELECT COUNT(*) FROM activity_log WHERE facility_id ="
                f" {f.id} AND action = 'alert.ack' AND target = '{aid}'") == [["1"]]
+
+
+def alert_counts(rule):
+    """(opened, repeated) of rule in the Prometheus text at /metrics."""
+    status, _, text = request("/metrics", method="GET")
+    assert status == 200
+    got = {}
+    for line in text.decode().splitlines():
+        for outcome in ("opened", "repeated"):
+            if line.startswith(f'infosys_alerts_total{{rule="{rule}",outcome="{outcome}"}} '):
+                got[outcome] = int(line.rsplit(" ", 1)[1])
+    assert set(got) == {"opened", "repeated"}, text
+    return got["opened"], got["repeated"]
+
+
+def test_alerts_are_counted_in_the_metrics(stack):
+    """Monitoring sees alerts where they are raised: in the pools (an
+    account locked) and in `infosysctl alerts run` (its own counter file)."""
+    f = Facility()
+    admin_with_mail(f)
+    src = fresh_address()
+    before = alert_counts("account_locked")
+    for _ in range(12):     # locks at ten; two more within the hour
+        fail(f, "staff", src)
+    after = alert_counts("account_locked")
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 2)
+
+    zone, today = zone_past_two_am()
+    late = Facility()
+    ctl("alerts", "timezone", late.code, zone)
+    status, _, reply = sync(late.sync_key, "DAILYSYNC.CLAIM date="
+                            f"{today - datetime.timedelta(days=1)}")
+    assert status == 200, reply
+    before = alert_counts("daily_sync_missed")
+    ctl("alerts", "run")
+    ctl("alerts", "run")
+    after = alert_counts("daily_sync_missed")
+    assert after[0] - before[0] >= 1 and after[1] - before[1] >= 1
 
 
 def test_alert_verbs_are_for_the_facilitys_admins_only(stack):

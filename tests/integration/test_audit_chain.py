@@ -71,6 +71,37 @@ def test_deleted_row_is_named(stack):
     assert verify()[0] == 0
 
 
+def test_history_cut_short_verifies_only_against_the_mailed_heads(stack, tmp_path):
+    """A careful database administrator deletes the newest row and rewinds
+    the chain's head to the row before: the chain alone still verifies,
+    the head the operator was sent (audit head) no longer does."""
+    f = Facility()
+    ids = some_failures(f)
+    heads = tmp_path / "heads-mail.txt"
+    heads.write_text("> " + ctl("audit", "head").stdout.replace("\n", "\n> "))
+    code, out = verify("--heads", heads)
+    assert code == 0, out
+    assert f"head login_log facility {f.id} position 4: kept" in out.splitlines()
+    last, before = ids[-1], ids[-2]
+    sql(f"CREATE TABLE zz_cut AS SELECT * FROM login_log WHERE id = {last}")
+    sql(f"DELETE FROM login_log WHERE id = {last}")
+    sql("UPDATE audit_chain SET seq = 3, head = (SELECT chain_hash FROM login_log"
+        f" WHERE id = {before}) WHERE tbl = 'login_log' AND facility_id = {f.id}")
+    try:
+        assert verify()[0] == 0     # the cut is invisible to the chain alone
+        code, out = verify("--heads", heads)
+        assert code == 1, out
+        assert (f"head login_log facility {f.id} position 4: REWRITTEN: the position is gone"
+                in out.splitlines()), out
+        assert "audit verify: 1 recorded heads no longer in their chains" in out
+    finally:
+        sql("INSERT INTO login_log SELECT * FROM zz_cut; DROP TABLE zz_cut")
+        sql("UPDATE audit_chain SET seq = 4, head = (SELECT chain_hash FROM login_log"
+            f" WHERE id = {last}) WHERE tbl = 'login_log' AND facility_id = {f.id}")
+    assert verify("--heads", heads)[0] == 0
+    assert ctl("audit", "verify", "--heads", tmp_path / "none.txt", check=False).returncode == 1
+
+
 def test_inserted_rows_are_named(stack):
     f = Facility()
     ids = some_failures(f)

@@ -144,3 +144,43 @@ def test_device_ids_of_every_length_in_one_chunk(stack):
     reply = fac.ok("\n".join(lines))
     assert stored(reply) == [True] * 40
     assert sorted({r[0] for r in fac.readings()}) == sorted(devices)
+
+
+# ------------------------------------------------------------ QUEUE.PUSH
+
+def queue(q, minute, length, wait):
+    return f"QUEUE.PUSH queue={q} ts={ts(minute)} length={length} wait_min={wait}"
+
+
+def queues(f):
+    return sql("SELECT ext_id, length, wait_min, DATE_FORMAT(ts, '%Y-%m-%dT%H:%i:%sZ')"
+               f" FROM queues WHERE facility_id = {f.id} ORDER BY 1")
+
+
+def queue_history(f):
+    return sql("SELECT q.ext_id, DATE_FORMAT(h.ts, '%Y-%m-%dT%H:%i:%sZ'), h.length, h.wait_min"
+               " FROM queue_history h JOIN queues q ON q.id = h.queue_id"
+               f" WHERE q.facility_id = {f.id} ORDER BY 1, 2")
+
+
+@pytest.mark.parametrize("n", [2, 5, 70, 300])
+def test_queue_states_in_bulk_end_as_line_by_line(stack, n):
+    """Out of order, repeated and interleaved queue states: a batch ends
+    with the same current state and history as the lines sent one by one."""
+    lines = [queue(("Triage", "Lab-2", "X")[i % 3], (i * 7) % n, i % 40, i % 90)
+             for i in range(n)]
+    lines.append(lines[0])
+    bulk, single = Fac(devices=()), Fac(devices=())
+    reply = bulk.ok("\n".join(lines))
+    assert [r["data"]["queue"] for r in reply["results"]] == [ln.split()[1][6:] for ln in lines]
+    for line in lines:
+        single.ok(line)
+    assert queues(bulk) == queues(single) and queue_history(bulk) == queue_history(single)
+    assert len(queue_history(bulk)) == len({(ln.split()[1], ln.split()[2]) for ln in lines})
+
+
+def test_queue_states_are_kept_only_with_the_whole_batch(fac):
+    status, _, reply = fac.push([queue("Triage", 1, 3, 10), queue("Lab", 2, 4, 5),
+                                 reading("NOPE", 3, "4.00")])
+    assert status == 404 and reply["error"]["line"] == 3, reply
+    assert queues(fac) == [] and queue_history(fac) == []
