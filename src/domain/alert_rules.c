@@ -38,14 +38,18 @@ static const char sql_admin_seen[] =
 	"  AND l.ts > FROM_UNIXTIME(?) AND l.id <> LAST_INSERT_ID())"
 	" FROM users u WHERE u.facility_id = ? AND u.name = ?";
 
-static const char sql_phi_refusals_pc[] =
-	"SELECT COUNT(*) FROM request_log WHERE facility_id = ?"
-	" AND ts > FROM_UNIXTIME(?) AND code = 'PHI_REJECTED' AND pc_id = ?";
-
+/* Refusals up to this request's own row (the rule runs after the answer,
+ * so a slow worker's check must not count the refusals that came after
+ * it: each refusal at or past the threshold counts once). */
+#define PHI_REFUSALS(who) \
+	"SELECT COUNT(*) FROM request_log WHERE facility_id = ?" \
+	" AND ts > FROM_UNIXTIME(?) AND code = 'PHI_REJECTED' AND " who \
+	" AND chain_seq <= (SELECT chain_seq FROM request_log WHERE" \
+	" facility_id = ? AND code = 'PHI_REJECTED' AND ts > FROM_UNIXTIME(?)" \
+	" AND request_id = ?)"
+static const char sql_phi_refusals_pc[] = PHI_REFUSALS("pc_id = ?");
 static const char sql_phi_refusals_user[] =
-	"SELECT COUNT(*) FROM request_log WHERE facility_id = ?"
-	" AND ts > FROM_UNIXTIME(?) AND code = 'PHI_REJECTED' AND user_name = ?"
-	" AND pc_id IS NULL";
+	PHI_REFUSALS("user_name = ? AND pc_id IS NULL");
 
 static const char sql_pc_seen[] =
 	"INSERT IGNORE INTO alert_pc_seen (facility_id, pc_id, first_seen)"
@@ -166,15 +170,17 @@ static int rule_phi_burst(struct ctx *ctx, struct err *err)
 {
 	int pc = ctx->role == ROLE_PC && ctx->pc_id;
 	const char *who = pc ? ctx->pc_id : ctx->user_name;
-	struct dbparam p[] = { P_INT(ctx->facility_id),
-			       P_INT((long long)ctx->now - WINDOW_S), P_STR(who) };
+	long long since = (long long)ctx->now - WINDOW_S;
+	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(since), P_STR(who),
+			       P_INT(ctx->facility_id), P_INT(since),
+			       P_STR(ctx->request_id) };
 	long long n, max = conf_n(ctx, "phi_burst", 5);
 	struct dbres r;
 
 	if (!who)
 		return 0;
 	if (db_query(ctx->db, pc ? sql_phi_refusals_pc : sql_phi_refusals_user,
-		     p, 3, ctx->arena, &r, err) != 0)
+		     p, 6, ctx->arena, &r, err) != 0)
 		return -1;
 	n = first_ll(&r, 0);
 	if (n < max)

@@ -5,6 +5,7 @@ stack), once per rule and subject within the hour, however often the
 event repeats. No alert carries a secret or text a user typed."""
 import datetime
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from authkit import Facility, Sealer, fresh_address, login, post, q, remember, sql, sync
 from conftest import ctl, request
@@ -258,6 +259,23 @@ def test_phi_refusals_from_one_user_burst(stack):
     for _ in range(5):
         status, _, reply = portal(tok, f"MESSAGE.POST board=lobby text={q(PHI)}", src)
         assert status == 422 and reply["error"]["code"] == "PHI_REJECTED", reply
+    [(_, subject, count, _, _)] = settled(f, "phi_burst", lambda r: r)
+    assert subject == "user staff" and int(count) == 1
+
+
+def test_phi_refusals_at_once_count_once_each(stack):
+    """The rule runs after each answer, in whichever order the workers get
+    there: five refusals sent at once are one burst counted once, not once
+    per worker that saw all five."""
+    f = Facility()
+    f.policy()
+    src = fresh_address()
+    _, _, _, tok = f.login("staff", src=src)
+    with ThreadPoolExecutor(5) as pool:
+        codes = list(pool.map(lambda _: portal(
+            tok, f"MESSAGE.POST board=lobby text={q(PHI)}", src)[0], range(5)))
+    assert codes == [422] * 5
+    time.sleep(2)
     [(_, subject, count, _, _)] = settled(f, "phi_burst", lambda r: r)
     assert subject == "user staff" and int(count) == 1
 
