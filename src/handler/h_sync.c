@@ -47,11 +47,8 @@ static const char sql_reading_push[] =
 
 static const char sql_queue_upsert[] =
 	"INSERT INTO queues (facility_id, ext_id, length, wait_min, ts, created_at) "
-	"VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
-	"ON DUPLICATE KEY UPDATE "
-	"length = IF(VALUES(ts) >= ts, VALUES(length), length), "
-	"wait_min = IF(VALUES(ts) >= ts, VALUES(wait_min), wait_min), "
-	"ts = GREATEST(ts, VALUES(ts))";
+	"VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))"
+	SQL_QUEUE_NEWEST_WINS;
 
 static const char sql_queue_history[] =
 	"INSERT INTO queue_history (queue_id, ts, length, wait_min) "

@@ -180,11 +180,8 @@ static int queue_statements(size_t k)
 		return 0;
 	sql_queue_upsert[k] = db_sql_repeat(
 		"INSERT INTO queues (facility_id, ext_id, length, wait_min, ts,"
-		" created_at) VALUES ", row, ", ", row,
-		" ON DUPLICATE KEY UPDATE"
-		" length = IF(VALUES(ts) >= ts, VALUES(length), length),"
-		" wait_min = IF(VALUES(ts) >= ts, VALUES(wait_min), wait_min),"
-		" ts = GREATEST(ts, VALUES(ts))", chunk_sizes[k]);
+		" created_at) VALUES ", row, ", ", row, SQL_QUEUE_NEWEST_WINS,
+		chunk_sizes[k]);
 	sql_queue_history[k] = db_sql_repeat(
 		"INSERT INTO queue_history (queue_id, ts, length, wait_min)"
 		" SELECT q.id, FROM_UNIXTIME(v.t), v.l, v.w FROM (",

@@ -75,6 +75,13 @@ HANDLER(h_reading_push);
  * (verb_bulk) */
 int hb_reading_push(struct ctx *ctx, const struct call *calls, size_t n,
 		    json_t *results, struct err *err);
+/* The one rule of a queue's current state, for QUEUE.PUSH alone and in
+ * bulk: an older state never replaces a newer one. */
+#define SQL_QUEUE_NEWEST_WINS \
+	" ON DUPLICATE KEY UPDATE" \
+	" length = IF(VALUES(ts) >= ts, VALUES(length), length)," \
+	" wait_min = IF(VALUES(ts) >= ts, VALUES(wait_min), wait_min)," \
+	" ts = GREATEST(ts, VALUES(ts))"
 int hb_queue_push(struct ctx *ctx, const struct call *calls, size_t n,
 		  json_t *results, struct err *err);
 HANDLER(h_queue_push);
