@@ -87,5 +87,6 @@ int ctl_user(int argc, char **argv);
 int ctl_api_reference(int argc, char **argv);
 int ctl_audit(int argc, char **argv);	/* ctl_audit.c */
 int ctl_alerts(int argc, char **argv);	/* ctl_alerts.c */
+int ctl_key(int argc, char **argv);	/* ctl_key.c */
 
 #endif

@@ -26,6 +26,7 @@ static const struct {
 	{ "api-reference", ctl_api_reference },
 	{ "audit", ctl_audit },
 	{ "alerts", ctl_alerts },
+	{ "key", ctl_key },
 };
 
 static void help(FILE *f)
@@ -65,6 +66,10 @@ static void help(FILE *f)
 	      "  audit checkpoint --before DATE   start the chains after DATE (before a purge)\n"
 	      "  alerts run                       the timed alert rules (the missed daily sync)\n"
 	      "  alerts timezone CODE ZONE        the facility's time zone (e.g. Europe/Berlin)\n"
+	      "  key status                       the sealing keys and how many values each seals\n"
+	      "  key rotate [--batch N]           a new current key; re-seal every value (live)\n"
+	      "  key reseal [--batch N]           resume an interrupted rotation\n"
+	      "  key retire ID                    drop an old key no stored value uses\n"
 	      "  api-reference                    the API reference (Markdown) from the verb table\n"
 	      "  help                             this text\n"
 	      "\n"
