@@ -37,6 +37,7 @@ static void help(FILE *f)
 	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
 	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
+	      "  migrate --to N                   only up to schema N (tests of upgrades)\n"
 	      "  backup DIR                       consistent dump, key, configuration, MANIFEST\n"
 	      "  restore DIR                      onto an empty database: dump, key, then migrate\n"
 	      "  purge [--older-than DAYS] [--table TABLE]\n"
