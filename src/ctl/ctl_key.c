@@ -81,12 +81,12 @@ static int reseal_row(struct ctx *ctx, const struct sealed_column *c,
 		      long long id, const char *old, struct err *err)
 {
 	const char *ad = c->ad_row ? seal_ad_user(ctx, c->ad, id) : c->ad;
-	unsigned char *plain = arena_alloc(ctx->arena, PLAIN_MAX);
+	static unsigned char plain[PLAIN_MAX];	/* wiped after each row */
 	unsigned long long changed = 0;
 	size_t n = 0;
 	char *fresh;
 
-	if (!ad || !plain)
+	if (!ad)
 		return err_set(err, E_INTERNAL, "out of memory");
 	if (seal_open_hex(ctx, old, plain, PLAIN_MAX, &n, ad, err) != 0) {
 		/* One bad value must not stop the rotation of the others; it
