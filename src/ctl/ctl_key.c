@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
 #include "ctl.h"
+#include "ctx.h"
 #include "keyset.h"
 #include "seal.h"
 
@@ -52,16 +52,6 @@ static const struct sealed_column {
 	SEALED("mail_outbox", "message_sealed", SEAL_AD_OUTBOX, 0),
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
-
-static int key_ctx(struct ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->conf = ctl_conf();
-	ctx->db = ctl_db(1);
-	ctx->arena = ctl_arena();
-	ctx->now = time(NULL);
-	return ctx->conf && ctx->db && ctx->arena ? 0 : -1;
-}
 
 static const char *key_path(void)
 {
@@ -144,7 +134,7 @@ static int reseal_all(long batch)
 	int cur;
 
 	err_clear(&err);
-	if (key_ctx(&ctx) != 0)
+	if (ctl_ctx(&ctx, 1) != 0)
 		return CTL_FAIL;
 	for (int pass = 1; pass <= PASSES_MAX; pass++) {
 		/* Read each pass: a rotation may have happened meanwhile. */
@@ -209,7 +199,7 @@ static int with_keys(struct keyset **ks, struct ctx *ctx, struct err *err)
 {
 	const char *path = key_path();
 
-	if (!path || key_ctx(ctx) != 0)
+	if (!path || ctl_ctx(ctx, 1) != 0)
 		return -1;
 	if (!(*ks = keyset_new()))
 		return err_set(err, E_INTERNAL, "out of memory");

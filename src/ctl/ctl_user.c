@@ -13,13 +13,12 @@
 
 #include "ctl.h"
 #include "ctl_user.h"
+#include "ctx.h"
 #include "password.h"
 
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 1024
 
-static const char sql_facility[] =
-	"SELECT id FROM facilities WHERE code = ?";
 static const char sql_insert[] =
 	"INSERT INTO users (facility_id, name, role, password_hash, status,"
 	" failed_logins, must_change_password, password_changed_at,"
@@ -54,23 +53,6 @@ int ctl_read_password(char *buf, size_t size, size_t min_chars)
 	return 0;
 }
 
-static int facility_id(struct db *db, const char *code, long long *id)
-{
-	struct dbparam p[] = { P_STR(code) };
-	struct err err;
-	struct dbres r;
-
-	err_clear(&err);
-	if (db_query(db, sql_facility, p, 1, ctl_arena(), &r, &err) != 0)
-		return ctl_fail(&err);
-	if (r.nrows == 0) {
-		fprintf(stderr, "infosysctl: no facility %s\n", code);
-		return CTL_FAIL;
-	}
-	*id = strtoll(dbres_get(&r, 0, 0), NULL, 10);
-	return CTL_OK;
-}
-
 static int user_insert(struct db *db, long long fid, const char *code,
 		       const char *name, const char *role, const char *hash)
 {
@@ -96,8 +78,8 @@ static int user_insert(struct db *db, long long fid, const char *code,
 static int user_add(const char *code, const char *name, const char *role)
 {
 	char pw[PASSWORD_MAX_BYTES], hash[PASSWORD_HASH_MAX];
-	struct db *db;
-	long long fid = 0;
+	struct ctx ctx;
+	struct err err;
 	int rc;
 
 	if (ctl_read_password(pw, sizeof(pw), PASSWORD_MIN_CHARS) != 0) {
@@ -110,11 +92,11 @@ static int user_add(const char *code, const char *name, const char *role)
 		fputs("infosysctl: out of memory hashing the password\n", stderr);
 		return CTL_FAIL;
 	}
-	if (!(db = ctl_db(0)) || !ctl_arena())
-		return CTL_FAIL;
-	if ((rc = facility_id(db, code, &fid)) != CTL_OK)
-		return rc;
-	return user_insert(db, fid, code, name, role, hash);
+	err_clear(&err);
+	if (ctl_user_ctx(code, &ctx, &err) != 0)
+		return ctl_fail(&err);
+	return user_insert(ctx.db, ctx.facility_id, ctx.facility_code, name,
+			   role, hash);
 }
 
 int ctl_user(int argc, char **argv)

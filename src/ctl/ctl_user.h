@@ -10,6 +10,12 @@
  * characters. */
 int ctl_read_password(char *buf, size_t size, size_t min_chars);
 
+/* The operator's context (ctl_ctx) scoped to the facility of code:
+ * facility_id and facility_code set; NOT_FOUND "no facility CODE". */
+struct ctx;
+struct err;
+int ctl_user_ctx(const char *code, struct ctx *ctx, struct err *err);
+
 /* user list|unlock|disable|enable|passwd|reset-mfa, argv[0] the verb. */
 int ctl_user_admin(int argc, char **argv);
 

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
 #include "ctl.h"
 #include "ctl_user.h"
+#include "ctx.h"
 #include "policy.h"
 #include "useradmin.h"
 
@@ -61,18 +61,11 @@ static int operands_parse(int argc, char **argv, int want_name,
 	return CTL_OK;
 }
 
-/* The operator's request context, scoped to the facility of code. */
-static int operator_ctx(const char *code, struct ctx *ctx, struct err *err)
+int ctl_user_ctx(const char *code, struct ctx *ctx, struct err *err)
 {
 	struct dbres r;
 
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->conf = ctl_conf();
-	ctx->db = ctl_db(0);
-	ctx->arena = ctl_arena();
-	ctx->now = time(NULL);
-	ctx->remote_addr = "local";
-	if (!ctx->conf || !ctx->db || !ctx->arena)
+	if (ctl_ctx(ctx, 0) != 0)
 		return err_set(err, E_INTERNAL, "cannot start");
 	struct dbparam p[] = { P_STR(code) };
 	if (db_query(ctx->db, sql_facility, p, 1, ctx->arena, &r, err) != 0)
@@ -97,7 +90,7 @@ static int user_list(const struct operands *o)
 	size_t i;
 
 	err_clear(&err);
-	if (operator_ctx(o->code, &ctx, &err) != 0 ||
+	if (ctl_user_ctx(o->code, &ctx, &err) != 0 ||
 	    useradmin_list(&ctx, ctx.facility_id, users, &err) != 0) {
 		json_decref(users);
 		return ctl_fail(&err);
@@ -155,7 +148,7 @@ static int user_change(const char *verb, const struct operands *o)
 	int rc = 0;
 
 	err_clear(&err);
-	if (operator_ctx(o->code, &ctx, &err) != 0 ||
+	if (ctl_user_ctx(o->code, &ctx, &err) != 0 ||
 	    useradmin_find(&ctx, ctx.facility_id, o->name, &u, &err) != 0) {
 		if (err.code == E_NOT_FOUND && ctx.facility_id)
 			fprintf(stderr, "infosysctl: no user %s in facility %s\n",

@@ -8,8 +8,8 @@
 #include "password.h"
 #include "policy.h"
 #include "pwhistory.h"
+#include "reply.h"
 #include "session.h"
-#include "timefmt.h"
 #include "useradmin.h"
 #include "userchange.h"
 
@@ -42,15 +42,6 @@ static int log_action(struct ctx *ctx, const char *action, const char *name,
 {
 	return actlog_write(ctx, ctx->program ? "users" : "infosysctl", action,
 			    name, NULL, err);
-}
-
-static json_t *json_ts_or_null(const char *db)
-{
-	char ts[TS_LEN + 1];
-
-	if (!db || ts_from_db(db, ts) != 0)
-		return json_null();
-	return json_string(ts);
 }
 
 int useradmin_find(struct ctx *ctx, long long facility_id, const char *name,
@@ -86,7 +77,7 @@ int useradmin_list(struct ctx *ctx, long long facility_id, json_t *users,
 			"status", locked ? "locked" : dbres_get(&r, i, 2),
 			"failed_logins", (json_int_t)atoll(dbres_get(&r, i, 3)),
 			"locked", locked,
-			"last_login", json_ts_or_null(dbres_get(&r, i, 5)),
+			"last_login", reply_ts_or_null(dbres_get(&r, i, 5)),
 			"mfa", strcmp(dbres_get(&r, i, 6), "1") == 0,
 			"must_change_password", strcmp(dbres_get(&r, i, 7), "1") == 0));
 	}

@@ -12,8 +12,8 @@
 #include "ctx.h"
 #include "handlers.h"
 #include "policy.h"
+#include "reply.h"
 #include "session.h"
-#include "timefmt.h"
 #include "useradmin.h"
 
 #define AUDIT_LIMIT_DEFAULT 100
@@ -23,15 +23,6 @@ static const char sql_logins[] =
 	" FROM login_log WHERE facility_id = ?"
 	" AND (? IS NULL OR user_name = ?) AND ts >= FROM_UNIXTIME(?)"
 	" ORDER BY id DESC LIMIT ?";
-
-static json_t *json_ts_or_null(const char *db)
-{
-	char ts[TS_LEN + 1];
-
-	if (!db || ts_from_db(db, ts) != 0)
-		return json_null();
-	return json_string(ts);
-}
 
 HANDLER(h_user_list)
 {
@@ -230,7 +221,7 @@ static json_t *login_item(const struct dbres *r, size_t i)
 	const char *reason = dbres_get(r, i, 3);
 
 	return json_pack("{s:o,s:s?,s:s,s:o,s:s,s:s?,s:s}",
-			 "ts", json_ts_or_null(dbres_get(r, i, 0)),
+			 "ts", reply_ts_or_null(dbres_get(r, i, 0)),
 			 "user", dbres_get(r, i, 1),
 			 "result", dbres_get(r, i, 2),
 			 "reason", reason ? json_string(reason) : json_null(),
