@@ -1,16 +1,18 @@
 /* seal — secrets at rest (TOTP secrets, recovery e-mail addresses, queued
- * mail) sealed with libsodium's XChaCha20-Poly1305 under the key in the
- * [security] key_file: 32 raw bytes in a file outside the database, so a
- * copy of the database alone reveals nothing. The key is read once per
- * process and kept in locked memory; a key file that group or others may
- * read is refused (seal_key_check).
+ * mail) sealed with libsodium's XChaCha20-Poly1305 under the keys of the
+ * [security] key_file (keyset.h), a file outside the database, so a copy
+ * of the database alone reveals nothing. The key set is kept in locked
+ * memory and read again when the file is replaced (a key rotation); a
+ * key file that group or others may read is refused (seal_key_check).
  *
  * Each value is bound to where it lives: the additional data `ad` names
  * the table, the column and the row ("users.email_sealed:42"), so a
  * sealed value copied into another row or column does not open (issue 8
- * defect 6). Sealed values are stored as "2" followed by the lower-case
- * hex of nonce || ciphertext (an odd length). Values sealed before (plain
- * hex of a secretbox, an even length, no binding) still open; every new write uses the bound form. */
+ * defect 6). Sealed values are stored as "3", the sealing key's id as 8
+ * hex digits, then the lower-case hex of nonce || ciphertext (an odd
+ * length). Older forms open with key 1: "2" and the hex (bound, before
+ * key ids), and plain hex of a secretbox (an even length, no binding).
+ * Every new write uses the current key and the "3" form. */
 #ifndef INFOSYS_SEAL_H
 #define INFOSYS_SEAL_H
 
@@ -29,11 +31,19 @@ int seal_open_hex(struct ctx *ctx, const char *hex, unsigned char *out,
 		  size_t outsize, size_t *outlen, const char *ad,
 		  struct err *err);
 
+/* The id of the key that sealed hex (1 for the forms before key ids), or
+ * -1 for a value of no known form. Reads only the prefix. */
+long seal_key_id(const char *hex);
+
+/* The id of the key new seals use; -1 (err set) without a usable key
+ * file. */
+int seal_current_id(struct ctx *ctx, struct err *err);
+
 /* The additional data of a users column of one row, in ctx->arena. */
 const char *seal_ad_user(struct ctx *ctx, const char *column, long long id);
 
-/* 0 when the [security] key_file can be used: it exists, holds 32 bytes
- * and neither group nor others may read or write it. The programs call
+/* 0 when the [security] key_file can be used: it exists, holds a key set
+ * (or 32 raw bytes) and neither group nor others may read or write it. The programs call
  * it before serving and refuse to start otherwise. */
 int seal_key_check(const struct conf *conf, struct err *err);
 
@@ -41,7 +51,8 @@ int seal_key_check(const struct conf *conf, struct err *err);
 #define SEAL_AD_OUTBOX "mail_outbox.message_sealed"
 #define SEAL_LOOKUP_HEX_LEN 64
 
-/* The keyed look-up hash of s[0..len) as hex. */
+/* The keyed look-up hash of s[0..len) as hex, under the key set's
+ * look-up key (which a rotation of the sealing key leaves alone). */
 int seal_lookup_hex(struct ctx *ctx, const char *s, size_t len,
 		    char out[SEAL_LOOKUP_HEX_LEN + 1], struct err *err);
 

@@ -36,6 +36,13 @@ const char *ctl_migrate_conf_path(char *buf, size_t size);
  * none. Owned by ctl. */
 const char *ctl_migrator_user(void);
 
+/* The operator's request context for domain functions: configuration,
+ * connection (as ctl_db), arena, the time, address "local", program 0
+ * (the operator: useradmin.h). -1 (message printed) when one is
+ * missing. */
+struct ctx;
+int ctl_ctx(struct ctx *ctx, int as_migrator);
+
 /* A scratch arena for query results, owned by ctl. */
 struct arena *ctl_arena(void);
 
@@ -87,5 +94,6 @@ int ctl_user(int argc, char **argv);
 int ctl_api_reference(int argc, char **argv);
 int ctl_audit(int argc, char **argv);	/* ctl_audit.c */
 int ctl_alerts(int argc, char **argv);	/* ctl_alerts.c */
+int ctl_key(int argc, char **argv);	/* ctl_key.c */
 
 #endif

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "auditchain.h"
 #include "bind.h"
 #include "ctl.h"
+#include "ctx.h"
 
 const char *ctl_conf_path;
 
@@ -94,6 +96,17 @@ struct db *ctl_db(int as_migrator)
 	if (!dbs[k])
 		fputs("infosysctl: out of memory\n", stderr);
 	return dbs[k];
+}
+
+int ctl_ctx(struct ctx *ctx, int as_migrator)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->conf = ctl_conf();
+	ctx->db = ctl_db(as_migrator);
+	ctx->arena = ctl_arena();
+	ctx->now = time(NULL);
+	ctx->remote_addr = "local";
+	return ctx->conf && ctx->db && ctx->arena ? 0 : -1;
 }
 
 struct arena *ctl_arena(void)

@@ -356,7 +356,9 @@ int ctl_migrate(int argc, char **argv)
 	const char *opt = NULL, *dir;
 	char buf[PATH_MAX], token[TOKEN_B64_LEN + 1];
 	struct db *db;
-	size_t n = 0;
+	size_t n = 0, use;
+	long to = 0;
+	char *end;
 	int rc = CTL_FAIL, report = 0, dry_run = 0;
 
 	for (int i = 1; i < argc; i++)
@@ -366,18 +368,27 @@ int ctl_migrate(int argc, char **argv)
 			report = 1;
 		else if (!strcmp(argv[i], "--dry-run"))
 			report = dry_run = 1;
+		else if (!strcmp(argv[i], "--to") && i + 1 < argc &&
+			 (to = strtol(argv[i + 1], &end, 10)) > 0 && !*end)
+			i++;
 		else
-			return ctl_usage("usage: migrate [--status | --dry-run] [--schema DIR]");
+			return ctl_usage("usage: migrate [--status | --dry-run] [--to N] [--schema DIR]");
 	if (!(db = ctl_db(1)) || !ctl_arena())
 		return CTL_FAIL;
 	dir = schema_dir(opt, buf, sizeof(buf));
 	if (load_all(dir, m, &n) == 0) {
+		/* --to N: the files up to version N only, as a release that
+		 * shipped with them would have migrated (the upgrade test). */
+		for (use = 0; use < n && (!to || m[use].version <= (unsigned long)to);)
+			use++;
 		if (n == 0)
 			fprintf(stderr, "infosysctl: no migrations in %s\n", dir);
+		else if (to && (use == 0 || m[use - 1].version != (unsigned long)to))
+			fprintf(stderr, "infosysctl: no migration %ld in %s\n", to, dir);
 		else if (report)
-			rc = migrate_report(db, m, n, dry_run);
+			rc = migrate_report(db, m, use, dry_run);
 		else if (lock_take(db, token) == 0) {
-			rc = migrate_run(db, m, n);
+			rc = migrate_run(db, m, use);
 			lock_release(db, token);
 		}
 	}

@@ -1,4 +1,5 @@
-/* ctl_user — `infosysctl user add CODE NAME --role admin|user`.
+/* ctl_user — `infosysctl user add CODE NAME --role admin|user`, and the
+ * dispatch of the other user commands (ctl_user_admin.c).
  *
  * The password comes from standard input, never from the command line,
  * where any local user could read it in the process list. Only its
@@ -11,14 +12,13 @@
 #include <sodium.h>
 
 #include "ctl.h"
-#include "ctl_user_unlock.h"
+#include "ctl_user.h"
+#include "ctx.h"
 #include "password.h"
 
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 1024
 
-static const char sql_facility[] =
-	"SELECT id FROM facilities WHERE code = ?";
 static const char sql_insert[] =
 	"INSERT INTO users (facility_id, name, role, password_hash, status,"
 	" failed_logins, must_change_password, password_changed_at,"
@@ -26,9 +26,7 @@ static const char sql_insert[] =
 	" VALUES (?, ?, ?, ?, 'active', 0, 0, UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
 	" UTC_TIMESTAMP())";
 
-/* One line from stdin into buf without its line end; -1 when too long,
- * empty or unreadable (message printed). */
-static int read_password(char *buf, size_t size)
+int ctl_read_password(char *buf, size_t size, size_t min_chars)
 {
 	size_t len, chars = 0;
 
@@ -38,8 +36,8 @@ static int read_password(char *buf, size_t size)
 	}
 	len = strcspn(buf, "\n");
 	if (buf[len] != '\n' && !feof(stdin)) {
-		fprintf(stderr, "infosysctl: password longer than %d bytes\n",
-			PASSWORD_MAX_BYTES - 2);
+		fprintf(stderr, "infosysctl: password longer than %zu bytes\n",
+			size - 2);
 		return -1;
 	}
 	if (len > 0 && buf[len - 1] == '\r')
@@ -47,29 +45,12 @@ static int read_password(char *buf, size_t size)
 	buf[len] = '\0';
 	for (size_t i = 0; i < len; i++)
 		chars += ((unsigned char)buf[i] & 0xc0) != 0x80;
-	if (chars < PASSWORD_MIN_CHARS) {
-		fprintf(stderr, "infosysctl: password must be at least %d characters\n",
-			PASSWORD_MIN_CHARS);
+	if (chars < min_chars) {
+		fprintf(stderr, "infosysctl: password must be at least %zu characters\n",
+			min_chars);
 		return -1;
 	}
 	return 0;
-}
-
-static int facility_id(struct db *db, const char *code, long long *id)
-{
-	struct dbparam p[] = { P_STR(code) };
-	struct err err;
-	struct dbres r;
-
-	err_clear(&err);
-	if (db_query(db, sql_facility, p, 1, ctl_arena(), &r, &err) != 0)
-		return ctl_fail(&err);
-	if (r.nrows == 0) {
-		fprintf(stderr, "infosysctl: no facility %s\n", code);
-		return CTL_FAIL;
-	}
-	*id = strtoll(dbres_get(&r, 0, 0), NULL, 10);
-	return CTL_OK;
 }
 
 static int user_insert(struct db *db, long long fid, const char *code,
@@ -97,11 +78,11 @@ static int user_insert(struct db *db, long long fid, const char *code,
 static int user_add(const char *code, const char *name, const char *role)
 {
 	char pw[PASSWORD_MAX_BYTES], hash[PASSWORD_HASH_MAX];
-	struct db *db;
-	long long fid = 0;
+	struct ctx ctx;
+	struct err err;
 	int rc;
 
-	if (read_password(pw, sizeof(pw)) != 0) {
+	if (ctl_read_password(pw, sizeof(pw), PASSWORD_MIN_CHARS) != 0) {
 		sodium_memzero(pw, sizeof(pw));
 		return CTL_USAGE;
 	}
@@ -111,11 +92,11 @@ static int user_add(const char *code, const char *name, const char *role)
 		fputs("infosysctl: out of memory hashing the password\n", stderr);
 		return CTL_FAIL;
 	}
-	if (!(db = ctl_db(0)) || !ctl_arena())
-		return CTL_FAIL;
-	if ((rc = facility_id(db, code, &fid)) != CTL_OK)
-		return rc;
-	return user_insert(db, fid, code, name, role, hash);
+	err_clear(&err);
+	if (ctl_user_ctx(code, &ctx, &err) != 0)
+		return ctl_fail(&err);
+	return user_insert(ctx.db, ctx.facility_id, ctx.facility_code, name,
+			   role, hash);
 }
 
 int ctl_user(int argc, char **argv)
@@ -123,10 +104,10 @@ int ctl_user(int argc, char **argv)
 	const char *role = NULL, *pos[2] = { NULL, NULL };
 	int npos = 0;
 
-	if (argc >= 2 && !strcmp(argv[1], "unlock"))
-		return ctl_user_unlock(argc - 1, argv + 1);
-	if (argc < 2 || strcmp(argv[1], "add"))
-		return ctl_usage("usage: user add CODE NAME --role admin|user | user unlock CODE NAME");
+	if (argc >= 2 && strcmp(argv[1], "add"))
+		return ctl_user_admin(argc - 1, argv + 1);
+	if (argc < 2)
+		return ctl_usage("usage: user add|list|unlock|disable|enable|passwd|reset-mfa ...");
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--role") && i + 1 < argc)
 			role = argv[++i];

@@ -26,6 +26,7 @@ static const struct {
 	{ "api-reference", ctl_api_reference },
 	{ "audit", ctl_audit },
 	{ "alerts", ctl_alerts },
+	{ "key", ctl_key },
 };
 
 static void help(FILE *f)
@@ -36,6 +37,7 @@ static void help(FILE *f)
 	      "                                   every account, their passwords into the config\n"
 	      "  migrate [--schema DIR]           apply pending schema migrations, then grants\n"
 	      "  migrate --status | --dry-run     what is applied and pending; the grant changes\n"
+	      "  migrate --to N                   only up to schema N (tests of upgrades)\n"
 	      "  backup DIR                       consistent dump, key, configuration, MANIFEST\n"
 	      "  restore DIR                      onto an empty database: dump, key, then migrate\n"
 	      "  purge [--older-than DAYS] [--table TABLE]\n"
@@ -47,7 +49,12 @@ static void help(FILE *f)
 	      "  facility list                    all facilities\n"
 	      "  user add CODE NAME --role admin|user\n"
 	      "                                   new user; the password is read from standard input\n"
-	      "  user unlock CODE NAME            clear a user's lockout\n"
+	      "  user list --facility CODE        name, role, status, lock, failures, MFA, last sign-in\n"
+	      "  user unlock|disable|enable|reset-mfa --facility CODE NAME\n"
+	      "                                   as the portal's admin does (disable ends sessions)\n"
+	      "  user passwd --facility CODE NAME [--generate]\n"
+	      "                                   temporary password from stdin (or generated and\n"
+	      "                                   printed once), to be changed at the next sign-in\n"
 	      "  mail run [--smtp URL] [--every S] send the due messages of the mail outbox\n"
 	      "                                   (once, or every S seconds until stopped)\n"
 	      "  release keygen --out DIR         new Ed25519 release key pair (release.key, release.pub)\n"
@@ -62,6 +69,10 @@ static void help(FILE *f)
 	      "  audit checkpoint --before DATE   start the chains after DATE (before a purge)\n"
 	      "  alerts run                       the timed alert rules (the missed daily sync)\n"
 	      "  alerts timezone CODE ZONE        the facility's time zone (e.g. Europe/Berlin)\n"
+	      "  key status                       the sealing keys and how many values each seals\n"
+	      "  key rotate [--batch N]           a new current key; re-seal every value (live)\n"
+	      "  key reseal [--batch N]           resume an interrupted rotation\n"
+	      "  key retire ID                    drop an old key no stored value uses\n"
 	      "  api-reference                    the API reference (Markdown) from the verb table\n"
 	      "  help                             this text\n"
 	      "\n"

@@ -4,46 +4,19 @@
  * USER.MFA.RESET, POLICY.GET, POLICY.SET, AUDIT.LOGINS.
  *
  * Every look-up is scoped to the caller's facility, so another facility's
- * user is NOT_FOUND. Every change is written to the activity log in the
- * same transaction as the change itself. */
+ * user is NOT_FOUND. The account changes themselves are useradmin's,
+ * shared with `infosysctl user`. */
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 #include "actlog.h"
 #include "ctx.h"
 #include "handlers.h"
-#include "lockout.h"
-#include "notice.h"
-#include "password.h"
 #include "policy.h"
-#include "pwhistory.h"
+#include "reply.h"
 #include "session.h"
-#include "timefmt.h"
-#include "userchange.h"
+#include "useradmin.h"
 
 #define AUDIT_LIMIT_DEFAULT 100
-
-static const char sql_list[] =
-	"SELECT name, role, status, failed_logins, locked_at IS NOT NULL,"
-	" last_login_at, mfa_enabled, must_change_password FROM users"
-	" WHERE facility_id = ? ORDER BY id DESC";
-
-static const char sql_find[] =
-	"SELECT id, name, password_hash FROM users"
-	" WHERE facility_id = ? AND name = ?";
-
-static const char sql_disable[] =
-	"UPDATE users SET status = 'disabled', updated_at = UTC_TIMESTAMP()"
-	" WHERE id = ?";
-
-static const char sql_enable[] =
-	"UPDATE users SET status = 'active', updated_at = UTC_TIMESTAMP()"
-	" WHERE id = ?";
-
-/* mfa_last_step stays: a code used before the reset stays used. */
-static const char sql_mfa_reset[] =
-	"UPDATE users SET mfa_enabled = 0, mfa_secret = NULL, mfa_pending = NULL,"
-	" updated_at = UTC_TIMESTAMP() WHERE id = ?";
 
 static const char sql_logins[] =
 	"SELECT ts, user_name, result, reason, channel, device_type, address"
@@ -51,119 +24,46 @@ static const char sql_logins[] =
 	" AND (? IS NULL OR user_name = ?) AND ts >= FROM_UNIXTIME(?)"
 	" ORDER BY id DESC LIMIT ?";
 
-static json_t *json_ts_or_null(const char *db)
-{
-	char ts[TS_LEN + 1];
-
-	if (!db || ts_from_db(db, ts) != 0)
-		return json_null();
-	return json_string(ts);
-}
-
 HANDLER(h_user_list)
 {
-	struct dbparam p[] = { P_INT(ctx->facility_id) };
 	json_t *users = json_array();
-	struct dbres r;
 
 	(void)call;
 	json_object_set_new(data, "users", users);
-	if (db_query(ctx->db, sql_list, p, 1, ctx->arena, &r, err) != 0)
-		return -1;
-	for (size_t i = 0; i < r.nrows; i++) {
-		int locked = strcmp(dbres_get(&r, i, 4), "1") == 0;
-		json_array_append_new(users, json_pack(
-			"{s:s,s:s,s:s,s:I,s:b,s:o,s:b,s:b}",
-			"user", dbres_get(&r, i, 0),
-			"role", dbres_get(&r, i, 1),
-			"status", locked ? "locked" : dbres_get(&r, i, 2),
-			"failed_logins", (json_int_t)atoll(dbres_get(&r, i, 3)),
-			"locked", locked,
-			"last_login", json_ts_or_null(dbres_get(&r, i, 5)),
-			"mfa", strcmp(dbres_get(&r, i, 6), "1") == 0,
-			"must_change_password", strcmp(dbres_get(&r, i, 7), "1") == 0));
-	}
-	return 0;
+	return useradmin_list(ctx, ctx->facility_id, users, err);
 }
 
-/* The named user of the caller's facility: id, stored name, hash. */
+/* The named user of the caller's facility. */
 static int target_find(struct ctx *ctx, const struct call *call,
-		       long long *id, const char **name, const char **hash,
-		       struct err *err)
+		       struct useradmin_user *u, struct err *err)
 {
-	const char *typed = call_arg(call, "user")->s;
-	struct dbparam p[] = { P_INT(ctx->facility_id), P_STR(typed) };
-	struct dbres r;
-
-	if (db_query(ctx->db, sql_find, p, 2, ctx->arena, &r, err) != 0)
-		return -1;
-	if (r.nrows != 1)
-		return err_set(err, E_NOT_FOUND, "no such user in this facility");
-	*id = atoll(dbres_get(&r, 0, 0));
-	*name = dbres_get(&r, 0, 1);
-	if (hash)
-		*hash = dbres_get(&r, 0, 2);
-	return 0;
+	return useradmin_find(ctx, ctx->facility_id, call_arg(call, "user")->s,
+			      u, err);
 }
 
 HANDLER(h_user_unlock)
 {
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0 ||
-	    db_begin(ctx->db, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0 ||
+	    useradmin_unlock(ctx, &u, err) != 0)
 		return -1;
-	int rc = lockout_clear(ctx->db, id, err) != 0 ||
-		 userchange_record(ctx->db, id, UC_UNLOCK, err) != 0 ||
-		 actlog_write(ctx, "users", "user.unlock", name, NULL, err) != 0;
-	if (db_end(ctx->db, rc, err) != 0)
-		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "failed_logins", json_integer(0));
 	json_object_set_new(data, "locked", json_false());
 	return 0;
 }
 
-/* A temporary password that any policy accepts: 20 random characters
- * (base64url of 15 bytes) and a fixed tail with every character class. */
-static char *temp_password(struct arena *a)
-{
-	unsigned char raw[15];
-	char b64[21];
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	return arena_printf(a, "%s-Tp7", b64);
-}
-
 HANDLER(h_user_reset)
 {
-	char hash[PASSWORD_HASH_MAX];
-	const char *name, *old;
-	long long id;
-	char *pw;
+	struct useradmin_user u;
+	const char *pw;
 
-	if (target_find(ctx, call, &id, &name, &old, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0 ||
+	    useradmin_set_password(ctx, ctx->facility_id, &u, NULL, &pw,
+				   err) != 0)
 		return -1;
-	pw = temp_password(ctx->arena);
-	if (!pw || password_hash(pw, strlen(pw), hash) != 0)
-		return err_set(err, E_INTERNAL, "out of memory");
-	if (db_begin(ctx->db, err) != 0)
-		return -1;
-	/* The admin's reset also clears a lockout: the new password is
-	 * theirs to hand over, and it must be usable once. */
-	int rc = pwhistory_set_password(ctx, id, old, hash, 1, err) != 0 ||
-		 lockout_clear(ctx->db, id, err) != 0 ||
-		 session_close_user(ctx->db, id, 0, err) != 0 ||
-		 userchange_record(ctx->db, id, UC_PASSWORD, err) != 0 ||
-		 notice_send(ctx, id, NOTICE_PASSWORD_ADMIN, err) != 0 ||
-		 actlog_write(ctx, "users", "user.reset", name, NULL, err) != 0;
-	if (db_end(ctx->db, rc, err) != 0)
-		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "password", json_string(pw));
 	json_object_set_new(data, "must_change_password", json_true());
 	return 0;
@@ -171,43 +71,27 @@ HANDLER(h_user_reset)
 
 HANDLER(h_user_disable)
 {
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0)
 		return -1;
-	if (id == ctx->user_id)
+	if (u.id == ctx->user_id)
 		return err_set(err, E_CONFLICT, "you cannot disable your own account");
-	struct dbparam p[] = { P_INT(id) };
-	if (db_begin(ctx->db, err) != 0)
+	if (useradmin_disable(ctx, &u, err) != 0)
 		return -1;
-	int rc = db_exec(ctx->db, sql_disable, p, 1, NULL, NULL, err) != 0 ||
-		 session_close_user(ctx->db, id, 0, err) != 0 ||
-		 userchange_record(ctx->db, id, UC_DISABLE, err) != 0 ||
-		 actlog_write(ctx, "users", "user.disable", name, NULL, err) != 0;
-	if (db_end(ctx->db, rc, err) != 0)
-		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "status", json_string("disabled"));
 	return 0;
 }
 
 HANDLER(h_user_enable)
 {
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0 ||
+	    useradmin_enable(ctx, &u, err) != 0)
 		return -1;
-	struct dbparam p[] = { P_INT(id) };
-	if (db_begin(ctx->db, err) != 0)
-		return -1;
-	int rc = db_exec(ctx->db, sql_enable, p, 1, NULL, NULL, err) != 0 ||
-		 userchange_record(ctx->db, id, UC_ENABLE, err) != 0 ||
-		 actlog_write(ctx, "users", "user.enable", name, NULL, err) != 0;
-	if (db_end(ctx->db, rc, err) != 0)
-		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "status", json_string("active"));
 	return 0;
 }
@@ -215,32 +99,30 @@ HANDLER(h_user_enable)
 HANDLER(h_user_sessions)
 {
 	json_t *list = json_array();
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
 	json_object_set_new(data, "sessions", list);
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0 ||
-	    session_list(ctx, id, list, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0 ||
+	    session_list(ctx, u.id, list, err) != 0)
 		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	return 0;
 }
 
 HANDLER(h_user_revoke)
 {
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0 ||
+	if (target_find(ctx, call, &u, err) != 0 ||
 	    db_begin(ctx->db, err) != 0)
 		return -1;
-	int rc = session_close_user(ctx->db, id, 0, err) != 0 ||
-		 actlog_write(ctx, "users", "user.revoke", name, NULL, err) != 0;
+	int rc = session_close_user(ctx->db, u.id, 0, err) != 0 ||
+		 actlog_write(ctx, "users", "user.revoke", u.name, NULL, err) != 0;
 	if (db_end(ctx->db, rc, err) != 0)
 		return -1;
-	if (id == ctx->user_id)
+	if (u.id == ctx->user_id)
 		ctx->set_cookie = session_cookie_clear(ctx->arena);
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	return 0;
 }
 
@@ -249,24 +131,16 @@ HANDLER(h_user_revoke)
  * so none outlives the factor it was opened with. */
 HANDLER(h_user_mfa_reset)
 {
-	long long id;
-	const char *name;
+	struct useradmin_user u;
 
-	if (target_find(ctx, call, &id, &name, NULL, err) != 0)
+	if (target_find(ctx, call, &u, err) != 0)
 		return -1;
-	if (id == ctx->user_id)
+	if (u.id == ctx->user_id)
 		return err_set(err, E_CONFLICT, "another admin must reset your"
 			       " two-factor sign-in");
-	struct dbparam p[] = { P_INT(id) };
-	if (db_begin(ctx->db, err) != 0)
+	if (useradmin_mfa_reset(ctx, &u, err) != 0)
 		return -1;
-	int rc = db_exec(ctx->db, sql_mfa_reset, p, 1, NULL, NULL, err) != 0 ||
-		 session_close_user(ctx->db, id, 0, err) != 0 ||
-		 notice_send(ctx, id, NOTICE_MFA_RESET, err) != 0 ||
-		 actlog_write(ctx, "users", "user.mfa_reset", name, NULL, err) != 0;
-	if (db_end(ctx->db, rc, err) != 0)
-		return -1;
-	json_object_set_new(data, "user", json_string(name));
+	json_object_set_new(data, "user", json_string(u.name));
 	json_object_set_new(data, "mfa", json_false());
 	return 0;
 }
@@ -347,7 +221,7 @@ static json_t *login_item(const struct dbres *r, size_t i)
 	const char *reason = dbres_get(r, i, 3);
 
 	return json_pack("{s:o,s:s?,s:s,s:o,s:s,s:s?,s:s}",
-			 "ts", json_ts_or_null(dbres_get(r, i, 0)),
+			 "ts", reply_ts_or_null(dbres_get(r, i, 0)),
 			 "user", dbres_get(r, i, 1),
 			 "result", dbres_get(r, i, 2),
 			 "reason", reason ? json_string(reason) : json_null(),

@@ -7,6 +7,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <mysqld_error.h>
+
 #include "health.h"
 #include "log.h"
 #include "build_info.h"
@@ -18,7 +20,10 @@ long schema_required(void)
 	return INFOSYS_SCHEMA_REQUIRED;
 }
 
-/* The schema version, or -1 when the database does not answer. */
+/* The schema version, or -1 when the database does not answer. A
+ * database that answers but has no schema_migrations, or does not let
+ * this program's account read it (before the release that gave each
+ * program its own account, 010), holds a schema too old: 0. */
 static long schema_version(struct db *db, struct arena *a)
 {
 	struct dbres r;
@@ -27,8 +32,10 @@ static long schema_version(struct db *db, struct arena *a)
 
 	err_clear(&err);
 	if (db_query(db, sql_version, NULL, 0, a, &r, &err) != 0) {
+		unsigned e = db_errno(db);
 		db_reset(db);
-		return -1;
+		return e == ER_NO_SUCH_TABLE || e == ER_TABLEACCESS_DENIED_ERROR ||
+		       e == ER_DBACCESS_DENIED_ERROR ? 0 : -1;
 	}
 	v = dbres_get(&r, 0, 0);
 	return v ? atol(v) : 0;

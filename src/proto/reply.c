@@ -1,6 +1,7 @@
 /* reply — JSON answers of PROTOCOL.md §3. */
 #include <stdlib.h>
 #include "reply.h"
+#include "timefmt.h"
 
 static json_t *error_object(const struct err *err, int with_line)
 {
@@ -58,4 +59,13 @@ char *reply_dump(const json_t *reply)
 {
 	/* 15 digits: a reading of 6.1 goes out as 6.1, not 6.0999999999999996. */
 	return json_dumps(reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
+}
+
+json_t *reply_ts_or_null(const char *db)
+{
+	char ts[TS_LEN + 1];
+
+	if (!db || ts_from_db(db, ts) != 0)
+		return json_null();
+	return json_string(ts);
 }

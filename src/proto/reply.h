@@ -18,6 +18,10 @@ json_t *reply_error(const char *verb, const struct err *err);
  * nothing, so its results are dropped). Steals results. */
 json_t *reply_batch(json_t *results, const struct err *err);
 
+/* New reference: a database DATETIME ("YYYY-MM-DD HH:MM:SS", UTC) as
+ * the protocol's `ts` string, or JSON null for NULL or another shape. */
+json_t *reply_ts_or_null(const char *db);
+
 /* Compact one-line text; malloc'd, the caller frees. NULL on failure. */
 char *reply_dump(const json_t *reply);
 

@@ -137,7 +137,9 @@ class Sealer:
     """The sealing of src/crypto/seal.c, redone with libsodium through ctypes, so
     the tests can give a user a recovery address (no verb of the portal
     sets one) and read the sealed mail outbox. A value is bound to its
-    place by the additional data `ad` (table.column:row)."""
+    place by the additional data `ad` (table.column:row) and names the key
+    that sealed it ("3" and 8 hex digits; "2": key 1). The key file
+    (src/crypto/keyset.h) is read at every use: a test may rotate it."""
 
     def __init__(self):
         import ctypes
@@ -146,44 +148,64 @@ class Sealer:
         self.na = ctypes.CDLL(ctypes.util.find_library("sodium"))
         assert self.na.sodium_init() >= 0
         conf = (_current().conf).read_text()
-        path = re.search(r"^key_file\s*=\s*(.+)$", conf, re.M).group(1).strip()
-        with open(path, "rb") as f:
-            self.key = f.read()
-        assert len(self.key) == 32
+        self.path = re.search(r"^key_file\s*=\s*(.+)$", conf, re.M).group(1).strip()
 
-    def seal(self, plain, ad):
+    def keys(self):
+        """({id: key}, current id, look-up key) from the key file."""
+        with open(self.path, "rb") as f:
+            raw = f.read()
+        if len(raw) == 32:
+            sub = self.c.create_string_buffer(32)
+            self.na.crypto_kdf_derive_from_key(sub, self.c.c_size_t(32),
+                                               self.c.c_uint64(1),
+                                               b"infoslkp", raw)
+            return {1: raw}, 1, sub.raw
+        keys, current, lookup = {}, None, None
+        for line in raw.decode().splitlines():
+            w = line.split()
+            if w and w[0] == "lookup":
+                lookup = bytes.fromhex(w[1])
+            elif w and w[0] == "key":
+                keys[int(w[1])] = bytes.fromhex(w[2])
+                if w[3:] == ["current"]:
+                    current = int(w[1])
+        return keys, current, lookup
+
+    def seal(self, plain, ad, kid=None):
+        """Sealed under key kid (default: the current one)."""
         c = self.c
+        keys, current, _ = self.keys()
+        current = kid or current
         nonce = secrets.token_bytes(24)
         out = c.create_string_buffer(16 + len(plain))
         adb = ad.encode()
         assert self.na.crypto_aead_xchacha20poly1305_ietf_encrypt(
             out, None, plain, c.c_ulonglong(len(plain)), adb,
-            c.c_ulonglong(len(adb)), None, nonce, self.key) == 0
-        return "2" + (nonce + out.raw).hex()
+            c.c_ulonglong(len(adb)), None, nonce, keys[current]) == 0
+        return f"3{current:08x}" + (nonce + out.raw).hex()
 
     def open(self, sealed, ad=OUTBOX_AD):
         """The plain bytes; None when it does not open with this ad."""
         c = self.c
-        assert sealed[0] == "2" and len(sealed) % 2 == 1, sealed[:8]
-        raw = bytes.fromhex(sealed[1:])
+        assert sealed[0] in "23" and len(sealed) % 2 == 1, sealed[:8]
+        kid, sealed = (int(sealed[1:9], 16), sealed[9:]) if sealed[0] == "3" \
+            else (1, sealed[1:])
+        raw = bytes.fromhex(sealed)
         out = c.create_string_buffer(len(raw) - 40)
         n = c.c_ulonglong(0)
         adb = ad.encode()
         rc = self.na.crypto_aead_xchacha20poly1305_ietf_decrypt(
             out, c.byref(n), None, raw[24:], c.c_ulonglong(len(raw) - 24),
-            adb, c.c_ulonglong(len(adb)), raw[:24], self.key)
+            adb, c.c_ulonglong(len(adb)), raw[:24], self.keys()[0][kid])
         return out.raw[:n.value] if rc == 0 else None
 
     def lookup(self, text):
         c = self.c
-        sub = c.create_string_buffer(32)
-        self.na.crypto_kdf_derive_from_key(sub, c.c_size_t(32),
-                                           c.c_uint64(1), b"infoslkp",
-                                           self.key)
         md = c.create_string_buffer(32)
         data = text.lower().encode()
+        key = self.keys()[2]
         self.na.crypto_generichash(md, c.c_size_t(32), data,
-                                   c.c_ulonglong(len(data)), sub.raw,
+                                   c.c_ulonglong(len(data)), key,
                                    c.c_size_t(32))
         return md.raw.hex()
 

@@ -111,7 +111,7 @@ def test_secret_is_sealed_at_rest(stack):
     [[stored]] = sql(f"SELECT mfa_secret FROM users WHERE facility_id = {f.id}"
                      " AND name = 'boss'")
     assert secret not in stored and raw.hex() not in stored
-    assert len(stored) == 1 + 2 * (24 + 16 + 20)
+    assert len(stored) == 1 + 8 + 2 * (24 + 16 + 20)
     # Bound to its row: it opens as boss's secret, not as another's.
     sealer = Sealer()
     assert sealer.open(stored, user_ad(f.id, "boss", "mfa_secret")) == raw
