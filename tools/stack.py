@@ -32,7 +32,10 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"
 # The reference responder gets as many workers as sync.fcgi, so that
 # bench ratios compare like with like.
-POOLS = {"auth": 2, "portal": 3, "sync": 4, "nodb": 4}
+POOLS = {"auth": 2, "auth-device": 2, "portal": 3, "sync": 4, "nodb": 4}
+# Pools that run another pool's program with arguments: the known-device
+# sign-in lane is auth.fcgi on a socket of its own (deploy/nginx.conf.in).
+POOL_PROGRAM = {"auth-device": ("auth", ["--known-device"])}
 DB_PROGS = ("auth", "portal", "sync")
 # Private nginx's workers run as nobody:nogroup (see socket_access()).
 WORKER_USER, WORKER_GROUP = "nobody", "nogroup"
@@ -210,6 +213,7 @@ def conf_text(p, settings, port):
             f"[migrate]\nschema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
             f"[health]\nauth_socket = {p.run / 'auth.sock'}\n"
+            f"auth_device_socket = {p.run / 'auth-device.sock'}\n"
             f"portal_socket = {p.run / 'portal.sock'}\n"
             f"sync_socket = {p.run / 'sync.sock'}\n\n"
             f"[metrics]\ndir = {p.run}\n\n"
@@ -399,7 +403,8 @@ def pool_files(p, prog):
 
 def start_pool(p, bindir, prog, workers):
     sock, pidfile, log = pool_files(p, prog)
-    exe = bindir / f"{prog}.fcgi"
+    program, args = POOL_PROGRAM.get(prog, (prog, []))
+    exe = bindir / f"{program}.fcgi"
     if running(pidfile, "multiwatch"):
         if exe.exists() and exe.stat().st_mtime > pidfile.stat().st_mtime:
             print(f"note: {exe} is newer than its running pool; "
@@ -412,7 +417,7 @@ def start_pool(p, bindir, prog, workers):
     # closes stderr, losing the programs' logs).
     argv = (["spawn-fcgi", "-n", "-s", str(sock)] + socket_access()
             + ["--", "/usr/bin/multiwatch", "-f", str(workers), "--",
-               str(exe)])
+               str(exe)] + args)
     proc = daemon(argv, log, env=ctl_env(p))
     pidfile.write_text(f"{proc.pid}\n")
     deadline = time.monotonic() + 5
