@@ -36,6 +36,10 @@ POOLS = {"auth": 2, "auth-device": 2, "portal": 3, "sync": 4, "nodb": 4}
 # Pools that run another pool's program with arguments: the known-device
 # sign-in lane is auth.fcgi on a socket of its own (deploy/nginx.conf.in).
 POOL_PROGRAM = {"auth-device": ("auth", ["--known-device"])}
+# The ordinary sign-in pool yields the CPU: under a guessing flood its
+# argon2id work waits behind the known-device lane, the portal and the
+# PCs' sync (deploy/infosys-auth.service sets the same Nice=).
+POOL_NICE = {"auth": 5}
 DB_PROGS = ("auth", "portal", "sync")
 # Private nginx's workers run as nobody:nogroup (see socket_access()).
 WORKER_USER, WORKER_GROUP = "nobody", "nogroup"
@@ -415,7 +419,9 @@ def start_pool(p, bindir, prog, workers):
     # -n: spawn-fcgi binds the socket and execs multiwatch in place, so the
     # pid we get is multiwatch's and stderr stays ours (its forking mode
     # closes stderr, losing the programs' logs).
-    argv = (["spawn-fcgi", "-n", "-s", str(sock)] + socket_access()
+    nice = POOL_NICE.get(prog)
+    argv = ((["nice", "-n", str(nice)] if nice else [])
+            + ["spawn-fcgi", "-n", "-s", str(sock)] + socket_access()
             + ["--", "/usr/bin/multiwatch", "-f", str(workers), "--",
                str(exe)] + args)
     proc = daemon(argv, log, env=ctl_env(p))
