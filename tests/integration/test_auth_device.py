@@ -19,8 +19,9 @@ from base64 import urlsafe_b64decode, urlsafe_b64encode
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from authkit import (Facility, fresh_address, login, post, q, remember, sql,
-                     Sealer)
+from authkit import (Facility, Sealer, cookie_token, fresh_address, login,
+                     post, q, remember, sql)
+from test_auth_mfa import totp
 from test_auth_zz_secrets import database_dump, log_texts
 
 WRONG = remember("Not-the-password-1")
@@ -279,3 +280,35 @@ def test_the_lane_is_a_pool_of_its_own(stack):
             os.kill(pid, signal.SIGCONT)
     # The ordinary lane answers again, for requests without the cookie.
     assert signin(f, "staff", fresh_address())[0] == 200
+
+
+def test_with_mfa_the_cookie_comes_once_sign_in_is_complete(stack):
+    f = Facility()                      # the default policy: MFA for admins
+    status, headers, reply = post(
+        "/api/auth", f"LOGIN facility={f.code} user=boss "
+        f"password={q(f.passwords['boss'])}", src=fresh_address())
+    assert status == 200 and device_cookie(headers) is None, reply
+    tok = remember(cookie_token(headers))
+    secret = remember(post("/api/auth", "MFA.ENROLL",
+                           cookie=tok)[2]["data"]["secret"])
+    step = int(time.time()) // 30
+    status, headers, reply = post("/api/auth",
+                                  f"MFA.CONFIRM otp={totp(secret, step)}",
+                                  cookie=tok)
+    assert status == 200 and device_cookie(headers), reply
+    remember(cookie_token(headers))
+    # An enrolled admin: the password alone earns no cookie, the code does.
+    status, code, cookie = signin(f, "boss", fresh_address())
+    assert (status, code, cookie) == (401, "MFA_REQUIRED", None)
+    status, code, cookie = signin(f, "boss", fresh_address(),
+                                  otp=totp(secret, step + 1))
+    assert (status, code) == (200, None) and cookie
+    # Through the lane a wrong code counts against the cookie as well.
+    src = throttled_address(f)
+    wrong = f"{(int(totp(secret, step + 2)) + 1) % 10**6:06d}"
+    assert signin(f, "boss", src, cookie=cookie, otp=wrong)[:2] == \
+        (401, "AUTH_FAILED")
+    nonce = urlsafe_b64decode(cookie + "==")[9:25]
+    row = hashlib.blake2b(nonce, digest_size=32).hexdigest()
+    assert sql("SELECT failures FROM device_cookie_failures"
+               f" WHERE entry_hash = '{row}'") == [["1"]]
