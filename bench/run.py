@@ -17,7 +17,10 @@ facility would be.
 Then the sign-in figures of bench/signin.py: one argon2id verify, a LOGIN
 flood against the stack's nginx rate limit, and, on a bench stack of its
 own (DIR/bench-stack, brought down at the end whatever happens), LOGIN
-throughput and PING/DASHBOARD with and without a LOGIN flood. Last, the
+throughput and PING/DASHBOARD with and without a LOGIN flood, then
+(bench/device_flood.py, the same bench stack brought up again) a known
+device's sign-in against the ordinary lane's under a 40-address guessing
+flood. Last, the
 cluster figures of bench/cluster.py: the single node against a Galera
 cluster (DIR/bench-cluster, likewise brought down) in the same run."""
 import argparse
@@ -31,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cluster  # noqa: E402
+import device_flood  # noqa: E402
 import events  # noqa: E402
 import fill  # noqa: E402
 import series  # noqa: E402
@@ -133,8 +137,12 @@ def signin_section(args, base):
     time.sleep(1)
     m = signin.measure(Path(args.var) / "bench-stack", args.bench_port,
                        args.bin, args.seconds, args.conns)
-    return signin.report(pw, limited, m, args.seconds, args.conns,
-                         args.bench_port)
+    out = signin.report(pw, limited, m, args.seconds, args.conns,
+                        args.bench_port)
+    time.sleep(1)
+    flood = device_flood.measure(Path(args.var) / "bench-stack",
+                                 args.bench_port, args.bin, 4 * args.seconds)
+    return out + device_flood.report(flood)
 
 
 def main():

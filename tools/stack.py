@@ -32,7 +32,14 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"
 # The reference responder gets as many workers as sync.fcgi, so that
 # bench ratios compare like with like.
-POOLS = {"auth": 2, "portal": 3, "sync": 4, "nodb": 4}
+POOLS = {"auth": 2, "auth-device": 2, "portal": 3, "sync": 4, "nodb": 4}
+# Pools that run another pool's program with arguments: the known-device
+# sign-in lane is auth.fcgi on a socket of its own (deploy/nginx.conf.in).
+POOL_PROGRAM = {"auth-device": ("auth", ["--known-device"])}
+# The ordinary sign-in pool yields the CPU: under a guessing flood its
+# argon2id work waits behind the known-device lane, the portal and the
+# PCs' sync (deploy/infosys-auth.service sets the same Nice=).
+POOL_NICE = {"auth": 5}
 DB_PROGS = ("auth", "portal", "sync")
 # Private nginx's workers run as nobody:nogroup (see socket_access()).
 WORKER_USER, WORKER_GROUP = "nobody", "nogroup"
@@ -210,6 +217,7 @@ def conf_text(p, settings, port):
             f"[migrate]\nschema_dir = {REPO / 'schema'}\n\n"
             f"[security]\nkey_file = {p.key}\n\n"
             f"[health]\nauth_socket = {p.run / 'auth.sock'}\n"
+            f"auth_device_socket = {p.run / 'auth-device.sock'}\n"
             f"portal_socket = {p.run / 'portal.sock'}\n"
             f"sync_socket = {p.run / 'sync.sock'}\n\n"
             f"[metrics]\ndir = {p.run}\n\n"
@@ -399,7 +407,8 @@ def pool_files(p, prog):
 
 def start_pool(p, bindir, prog, workers):
     sock, pidfile, log = pool_files(p, prog)
-    exe = bindir / f"{prog}.fcgi"
+    program, args = POOL_PROGRAM.get(prog, (prog, []))
+    exe = bindir / f"{program}.fcgi"
     if running(pidfile, "multiwatch"):
         if exe.exists() and exe.stat().st_mtime > pidfile.stat().st_mtime:
             print(f"note: {exe} is newer than its running pool; "
@@ -410,9 +419,11 @@ def start_pool(p, bindir, prog, workers):
     # -n: spawn-fcgi binds the socket and execs multiwatch in place, so the
     # pid we get is multiwatch's and stderr stays ours (its forking mode
     # closes stderr, losing the programs' logs).
-    argv = (["spawn-fcgi", "-n", "-s", str(sock)] + socket_access()
+    nice = POOL_NICE.get(prog)
+    argv = ((["nice", "-n", str(nice)] if nice else [])
+            + ["spawn-fcgi", "-n", "-s", str(sock)] + socket_access()
             + ["--", "/usr/bin/multiwatch", "-f", str(workers), "--",
-               str(exe)])
+               str(exe)] + args)
     proc = daemon(argv, log, env=ctl_env(p))
     pidfile.write_text(f"{proc.pid}\n")
     deadline = time.monotonic() + 5

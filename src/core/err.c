@@ -31,6 +31,7 @@ static const struct {
 	[E_INTERNAL] = { "INTERNAL", 500 },
 	[E_UNAVAILABLE] = { "UNAVAILABLE", 503 },
 	[E_RETRY] = { "UNAVAILABLE", 503 },
+	[E_OTHER_LANE] = { "OTHER_LANE", 421 },
 };
 
 static void err_vfill(struct err *err, enum errcode code, int line,

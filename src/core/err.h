@@ -29,6 +29,10 @@ enum errcode {
 	/* Not on the wire: a deadlock or lock wait timeout; the pipeline
 	 * rolls back and runs the request again. */
 	E_RETRY,
+	/* Not on the wire to a client: the known-device sign-in lane hands
+	 * a request it may not serve back to nginx (421), which passes it to
+	 * the ordinary lane (issue 8 item 10, devicecookie.h). */
+	E_OTHER_LANE,
 	E__COUNT
 };
 

@@ -191,3 +191,12 @@ int seal_lookup_hex(struct ctx *ctx, const char *s, size_t len,
 	sodium_bin2hex(out, SEAL_LOOKUP_HEX_LEN + 1, md, sizeof(md));
 	return 0;
 }
+
+int seal_subkey(const struct conf *conf, unsigned long long id,
+		const char context[8], unsigned char out[32], struct err *err)
+{
+	if (key_get(conf, err) != 0)
+		return -1;
+	crypto_kdf_derive_from_key(out, 32, id, context, seal_key);
+	return 0;
+}

@@ -4,11 +4,16 @@
  * Every failed sign-in answers the same AUTH_FAILED and costs one argon2id
  * verification, whether the facility or user exists or not, and whether the
  * account is locked or disabled: neither the message nor the time tells an
- * attacker which names are real. The reason is kept in the login log. */
+ * attacker which names are real. The reason is kept in the login log.
+ *
+ * A LOGIN with a device cookie valid for its user (devicecookie.h) skips
+ * the address throttle, and its failures also count against the cookie;
+ * on the known-device lane any other LOGIN goes back to the ordinary one. */
 #include <stdlib.h>
 #include <string.h>
 #include "actlog.h"
 #include "ctx.h"
+#include "devicecookie.h"
 #include "handlers.h"
 #include "lockout.h"
 #include "mfa.h"
@@ -114,6 +119,18 @@ static int login_fail(struct ctx *ctx, long long facility_id,
 	return err_set(err, code, AUTH_FAILED_MSG);
 }
 
+/* A wrong password or code: counts towards the account's lockout and,
+ * when the sign-in came with a valid device cookie (dev), against that
+ * cookie. */
+static int login_count_failure(struct ctx *ctx, long long user_id,
+			       const struct device_entry *dev, int *locked,
+			       struct err *err)
+{
+	if (dev && devicecookie_record_failure(ctx, dev, user_id, err) != 0)
+		return -1;
+	return user_id ? lockout_record_failure(ctx, user_id, locked, err) : 0;
+}
+
 /* Replaces a hash made with weaker parameters; only if nobody changed the
  * password in the meantime. A failure here does not fail the sign-in. */
 static void login_rehash(struct ctx *ctx, const struct login_user *u,
@@ -134,7 +151,8 @@ static void login_rehash(struct ctx *ctx, const struct login_user *u,
  * for the code); a wrong one is an ordinary failure and counts. */
 static int login_mfa(struct ctx *ctx, const struct login_user *u,
 		     const struct policy *pol, const struct argval *otp,
-		     const char *typed, const char *channel, struct err *err)
+		     const char *typed, const char *channel,
+		     const struct device_entry *dev, struct err *err)
 {
 	int ok, locked = 0;
 
@@ -148,7 +166,7 @@ static int login_mfa(struct ctx *ctx, const struct login_user *u,
 		return -1;
 	if (ok)
 		return 0;
-	if (lockout_record_failure(ctx, u->id, &locked, err) != 0)
+	if (login_count_failure(ctx, u->id, dev, &locked, err) != 0)
 		return -1;
 	return login_fail(ctx, u->facility_id, typed,
 			  locked ? "otp,locked" : "otp", channel,
@@ -196,6 +214,11 @@ static int login_success(struct ctx *ctx, const struct login_user *u,
 		return login_fail(ctx, u->facility_id, typed, "locked", channel,
 				  E_AUTH_FAILED, err);
 	login_rehash(ctx, u, pw);
+	/* The browser is a known device for this user from now on; an admin
+	 * who must still enrol in MFA gets it from MFA.CONFIRM instead. */
+	if (!(strcmp(u->role, "admin") == 0 && pol.mfa_admins && !u->mfa_enabled) &&
+	    devicecookie_issue(ctx, u->facility_code, u->name, err) != 0)
+		return -1;
 	if (loginlog_write(ctx, u->facility_id, typed, 1, NULL, channel, err) != 0)
 		return -1;
 	ctx->facility_id = u->facility_id;
@@ -225,10 +248,20 @@ HANDLER(h_login)
 	const char *channel = (ch->present && ch->n == 1) || ctx->app_origin ?
 			      "app" : "web";
 	struct login_user u = { 0 };
+	struct device_entry dev_entry;
+	const struct device_entry *dev = NULL;
 	struct policy pol;
 	int found, locked = 0;
 
-	if (throttle_check(ctx, err) != 0) {
+	if (ctx->device_cookie) {
+		found = devicecookie_find(ctx, facility, typed, &dev_entry, err);
+		if (found < 0)
+			return -1;
+		dev = found ? &dev_entry : NULL;
+	}
+	if (ctx->known_device_lane && !dev)
+		return err_set(err, E_OTHER_LANE, "no device cookie for this user");
+	if (!dev && throttle_check(ctx, err) != 0) {
 		struct err e2;
 		if (err->code == E_THROTTLED &&
 		    loginlog_write(ctx, 0, typed, 0, "throttled", channel, &e2) != 0)
@@ -240,11 +273,13 @@ HANDLER(h_login)
 		return -1;
 	if (!found) {
 		password_dummy_verify(pw->s, pw->len);
+		if (login_count_failure(ctx, 0, dev, NULL, err) != 0)
+			return -1;
 		return login_fail(ctx, facility_known(ctx, facility, err), typed,
 				  "unknown", channel, E_AUTH_FAILED, err);
 	}
 	if (!password_verify(u.hash, pw->s, pw->len)) {
-		if (lockout_record_failure(ctx, u.id, &locked, err) != 0)
+		if (login_count_failure(ctx, u.id, dev, &locked, err) != 0)
 			return -1;
 		return login_fail(ctx, u.facility_id, typed,
 				  locked ? "password,locked" : "password", channel,
@@ -255,7 +290,8 @@ HANDLER(h_login)
 				  u.locked ? "locked" : "disabled", channel,
 				  E_AUTH_FAILED, err);
 	if (policy_load(ctx, u.facility_id, &pol, err) != 0 ||
-	    login_mfa(ctx, &u, &pol, call_arg(call, "otp"), typed, channel, err) != 0)
+	    login_mfa(ctx, &u, &pol, call_arg(call, "otp"), typed, channel, dev,
+		      err) != 0)
 		return -1;
 	return login_success(ctx, &u, &pol, pw, typed, channel, data, err);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "actlog.h"
 #include "ctx.h"
+#include "devicecookie.h"
 #include "handlers.h"
 #include "lockout.h"
 #include "mfa.h"
@@ -77,6 +78,8 @@ HANDLER(h_mfa_confirm)
 
 	if (mfa_confirm(ctx, otp->s, otp->len, err) != 0 ||
 	    session_rotate(ctx, err) != 0 ||
+	    /* Sign-in is complete: the browser is a known device now. */
+	    devicecookie_issue(ctx, ctx->facility_code, ctx->user_name, err) != 0 ||
 	    actlog_write(ctx, "auth", "mfa.enable", ctx->user_name, NULL, err) != 0 ||
 	    notice_send(ctx, ctx->user_id, NOTICE_MFA, err) != 0)
 		return -1;

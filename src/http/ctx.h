@@ -27,6 +27,13 @@ struct ctx {
 	const char *app_origin;		/* an allow-listed app origin, or NULL */
 	const char *pc_id;		/* Infosys-PC, or NULL */
 	int background;			/* Infosys-Background: 1 */
+	/* /api/auth: the device cookie's value (devicecookie.h), or NULL;
+	 * like the session token, never logged */
+	const char *device_cookie;
+	/* This worker serves the known-device sign-in lane (auth.fcgi
+	 * --known-device): it runs only LOGINs that carry a valid device
+	 * cookie for their user and hands back everything else. */
+	int known_device_lane;
 	char request_id[17];
 
 	/* the caller, once authenticated */
@@ -42,6 +49,7 @@ struct ctx {
 
 	/* what the transport should do */
 	const char *set_cookie;		/* a Set-Cookie header value */
+	const char *set_device_cookie;	/* a second one: the device cookie */
 	/* A session opened by this request: the token the cookie carries,
 	 * answered as data.token instead on the app channel. */
 	const char *new_session_token;

@@ -88,7 +88,7 @@ static const char *pool_state(const char *path)
 json_t *health_answer(const struct conf *conf, struct db *db, struct arena *a,
 		      int *status)
 {
-	static const char *const pools[] = { "auth", "portal", "sync" };
+	static const char *const pools[] = { "auth", "auth_device", "portal", "sync" };
 	long version = schema_version(db, a);
 	json_t *data = json_object(), *reply;
 	int ok = version >= schema_required();

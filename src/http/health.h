@@ -33,8 +33,8 @@ int schema_gate_pass(struct schema_gate *g, struct db *db, struct arena *a,
 
 /* The health answer (new reference) and its HTTP status, 200 or 503: the
  * database, the schema version against the one needed, and the other
- * pools' sockets named in [health] (auth_socket, portal_socket,
- * sync_socket). */
+ * pools' sockets named in [health] (auth_socket, auth_device_socket,
+ * portal_socket, sync_socket). */
 json_t *health_answer(const struct conf *conf, struct db *db, struct arena *a,
 		      int *status);
 

@@ -197,6 +197,12 @@ void pipeline_run(struct ctx *ctx, const char *body, size_t len,
 	err_clear(&err);
 	memset(out, 0, sizeof(*out));
 	rc = batch_bind(ctx, body, len, &b, &err);
+	/* The known-device lane runs LOGIN alone; its handler decides. */
+	if (ctx->known_device_lane &&
+	    (rc != 0 || strcmp(b.calls[0].verb->name, "LOGIN") != 0)) {
+		out->code = E_OTHER_LANE;
+		return;
+	}
 	if (rc == 0)
 		rc = batch_authorize(ctx, &b, &err);
 	else if (err.code == E_PHI_REJECTED)

@@ -8,6 +8,7 @@
 #include "alert.h"
 #include "appchannel.h"
 #include "build_info.h"
+#include "devicecookie.h"
 #include "events.h"
 #include "health.h"
 #include "log.h"
@@ -26,6 +27,7 @@ struct worker {
 	struct db *db;
 	struct arena *arena;
 	struct events *events;
+	int known_device_lane;	/* auth.fcgi --known-device */
 	char *body;		/* body_limit + 1 bytes, reused */
 	size_t body_limit;
 	struct schema_gate gate;
@@ -127,6 +129,10 @@ static int pick_credentials(struct ctx *ctx, FCGX_ParamArray env,
 
 	if (ctx->program == PROG_SYNC)
 		return 0;
+	if (ctx->program == PROG_AUTH)
+		ctx->device_cookie = cookie_value(ctx->arena,
+						  FCGX_GetParam("HTTP_COOKIE", env),
+						  DEVICE_COOKIE);
 	if (appchannel_origin_allowed(ctx->conf, origin))
 		ctx->app_origin = arena_strdup(ctx->arena, origin);
 	if (appchannel_session_token(ctx->app_origin != NULL, cookie,
@@ -169,6 +175,7 @@ static const char *reason_phrase(int status)
 	case 409: return "Conflict";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
@@ -206,6 +213,9 @@ static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
 		FCGX_FPrintF(req->out, "Allow: %s\r\n", allow);
 	if (ctx->set_cookie)
 		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n", ctx->set_cookie);
+	if (ctx->set_device_cookie)
+		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n",
+			     ctx->set_device_cookie);
 	if (ctx->retry_after > 0)
 		FCGX_FPrintF(req->out, "Retry-After: %d\r\n", ctx->retry_after);
 	FCGX_FPrintF(req->out, "\r\n%s\n", text ? text : "{\"ok\":false}");
@@ -322,6 +332,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	ctx.db = w->db;
 	ctx.conf = w->conf;
 	ctx.program = w->program;
+	ctx.known_device_lane = w->known_device_lane;
 	ctx.now = time(NULL);
 	fill_transport(&ctx, req->envp);
 	if (is_health(req)) {
@@ -351,7 +362,9 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	if (!refused)
 		refused = schema_gate_pass(&w->gate, w->db, w->arena, ctx.now,
 					   &err) != 0;
-	if (refused) {
+	if (refused && ctx.known_device_lane) {
+		r.code = E_OTHER_LANE;
+	} else if (refused) {
 		r.code = err.code;
 		r.status = err_http_status(err.code);
 		r.reply = reply_error(NULL, &err);
@@ -366,11 +379,19 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 				 " deadlock or certification conflict",
 				 ctx.request_id, r.verb ? r.verb : "-", r.retries);
 	}
+	/* Handed back to nginx, which passes it to the ordinary lane: that
+	 * lane answers and logs it. */
+	if (r.code == E_OTHER_LANE) {
+		FCGX_FPrintF(req->out, "Status: 421 Misdirected Request\r\n\r\n");
+		FCGX_Finish_r(req);
+		goto done;
+	}
 	/* The app channel has no cookie: a new session's token travels in
 	 * the answer, and a cleared session is the app's to forget. */
 	if (ctx.app_origin) {
 		appchannel_reply_token(r.reply, ctx.new_session_token);
 		ctx.set_cookie = NULL;
+		ctx.set_device_cookie = NULL;
 	}
 	write_reply(req, &ctx, r.status, r.reply, "POST");
 	/* The client has its answer; publishing and logging do not delay it. */
@@ -410,6 +431,17 @@ int server_main(enum program program, int argc, char **argv)
 		printf("%s.fcgi %s (schema %ld)\n", reqlog_endpoint(program),
 		       INFOSYS_VERSION, schema_required());
 		return 0;
+	}
+	/* The known-device sign-in lane is auth.fcgi in a pool of its own
+	 * (devicecookie.h). */
+	if (program == PROG_AUTH && argc == 2 &&
+	    !strcmp(argv[1], "--known-device"))
+		w.known_device_lane = 1;
+	else if (argc > 1) {
+		fprintf(stderr, "usage: %s.fcgi [--version%s]\n",
+			reqlog_endpoint(program),
+			program == PROG_AUTH ? " | --known-device" : "");
+		return 2;
 	}
 
 	log_setup(reqlog_endpoint(program), NULL);

@@ -37,7 +37,7 @@ def test_install_puts_everything_a_host_needs(staged):
     assert re.match(r"sync\.fcgi \d+\.\d+\.\d+ \(schema \d+\)", out)
 
 
-@pytest.mark.parametrize("unit", ["auth", "portal", "sync", "mail", "purge"])
+@pytest.mark.parametrize("unit", ["auth", "auth-device", "portal", "sync", "mail", "purge"])
 def test_unit_sandboxing_scores_below_5(staged, unit):
     path = staged / f"usr/lib/systemd/system/infosys-{unit}.service"
     r = subprocess.run(["systemd-analyze", "security", "--offline=true",

@@ -189,7 +189,7 @@ def test_health_answers_get_without_credentials_and_is_not_logged(stack):
     d = body["data"]
     assert d["database"] == "ok"
     assert d["schema"] >= d["schema_required"] >= 10
-    assert d["auth"] == d["portal"] == d["sync"] == "ok"
+    assert d["auth"] == d["auth_device"] == d["portal"] == d["sync"] == "ok"
     assert headers["cache-control"] == "no-store"
     assert sql("SELECT COUNT(*) FROM request_log")[0][0] == before
 
