@@ -197,6 +197,6 @@ int seal_subkey(const struct conf *conf, unsigned long long id,
 {
 	if (key_get(conf, err) != 0)
 		return -1;
-	crypto_kdf_derive_from_key(out, 32, id, context, seal_key);
+	crypto_kdf_derive_from_key(out, 32, id, context, keys->lookup);
 	return 0;
 }

@@ -57,8 +57,9 @@ int seal_lookup_hex(struct ctx *ctx, const char *s, size_t len,
 		    char out[SEAL_LOOKUP_HEX_LEN + 1], struct err *err);
 
 /* A 32-byte key for another purpose (id and the 8-character context
- * name it), derived from the sealing key: the sealing key itself is
- * never used twice. out must be wiped by the caller after use. */
+ * name it), derived from the key set's look-up key, which a rotation
+ * of the sealing key keeps: rotating does not invalidate what these
+ * keys signed (device cookies). out must be wiped by the caller. */
 int seal_subkey(const struct conf *conf, unsigned long long id,
 		const char context[8], unsigned char out[32], struct err *err);
 

@@ -84,7 +84,7 @@ class Forger:
         sub = ctypes.create_string_buffer(32)
         na.crypto_kdf_derive_from_key(sub, ctypes.c_size_t(32),
                                       ctypes.c_uint64(2), b"infosdev",
-                                      Sealer().key)
+                                      Sealer().keys()[2])
         self.key = sub.raw
 
     def entry(self, code, user, issued):
