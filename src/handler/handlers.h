@@ -47,6 +47,8 @@ HANDLER(h_dashboard);
 /* h_series.c */
 HANDLER(h_dashboard_series);
 HANDLER(h_device_list);
+/* h_history.c */
+HANDLER(h_device_history);
 HANDLER(h_readings);
 HANDLER(h_device_range);
 HANDLER(h_queue_list);

@@ -110,6 +110,14 @@ static const struct argspec dashboard_series_args[] = {
 	{ "points", AT_INT, 0, 12, 720, NULL,
 	  "buckets per device (default 144: ten minutes over 24 hours)" },
 };
+static const struct argspec device_history_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
+	{ "from", AT_TS, 0, 0, 0, NULL,
+	  "the period's start (default: 24 hours before `to`)" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "the period's end, excluded (default: now)" },
+	{ "points", AT_INT, 0, 12, 1000, NULL,
+	  "chart buckets over the period (default 240; none shorter than a minute)" },
+};
 static const struct argspec device_range_args[] = {
 	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
 	{ "low", AT_DEC, 0, -10000, 20000, NULL, "the lowest acceptable reading" },
@@ -411,6 +419,22 @@ const struct verb verb_table[] = {
 	  "One device's readings, newest first: `device`, `name`, `unit`,"
 	  " `range` (as in DEVICE.LIST), `readings` (`ts`, `value`). NOT_FOUND"
 	  " for another facility's device." },
+	{ "DEVICE.HISTORY", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(device_history_args), h_device_history,
+	  "One device over a period of at most 93 days, reduced by the database"
+	  " for its page: `device`, `name`, `kind`, `location`, `unit`, `range`"
+	  " (as in DEVICE.LIST), `from`, `to`, `bucket_s`; `stats` (`readings`,"
+	  " `min`, `max`, `mean`, `first`, `last`, `out_of_range`: readings"
+	  " outside `range`); `points`, newest first, one per bucket with"
+	  " readings (`ts`, `min`, `max`, `n`); `excursions`, newest first, at"
+	  " most 200: runs of consecutive readings outside the range in force"
+	  " now, each `start`, `last_out`, `end` (the first reading back in"
+	  " range; null while it lasts to the period's end, `ongoing` true),"
+	  " `duration_s` (to `end`, else to `last_out`), `direction` (above or"
+	  " below), `peak` (the value farthest outside), `readings`; and"
+	  " `excursions_total`, `out_of_range_s` (their summed durations)."
+	  " BAD_ARGUMENT when `from` is not before `to` or the period is longer;"
+	  " NOT_FOUND for another facility's device." },
 	{ "DEVICE.RANGE", PROG_PORTAL, ROLE_ADMIN, ARGS(device_range_args),
 	  h_device_range,
 	  "(admin) Overrides the acceptable range the portal flags a device's"
