@@ -196,7 +196,9 @@ function deviceItem(d, readings) {
   const old = latest && Date.now() - Date.parse(latest.ts) > READING_OLD_MS;
   const admin = (current() || {}).role === 'admin';
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
-    h('h3', {}, deviceName(d), h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
+    // The name opens the device's page: its history, excursions and log.
+    h('h3', {}, h('a', { href: '#device/' + encodeURIComponent(d.device) }, deviceName(d)),
+      h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
     latest
       ? h('p', { class: 'reading' + (bad ? ' reading-bad' : '') },
           fmtValue(latest.value, d.unit),
