@@ -180,6 +180,22 @@ static const struct argspec sync_log_args[] = {
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 
+static const char *const report_list_kinds[] = {
+	"inventory", "temperature", "attendance", "other", NULL };
+static const struct argspec report_list_args[] = {
+	{ "kind", AT_ENUM, 0, 0, 0, report_list_kinds, "only reports of this kind" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "only reports generated at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only reports generated before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
+	{ "limit", AT_INT, 0, 1, 200, NULL, "at most this many (default 50)" },
+};
+static const struct argspec report_get_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "a report of the caller's facility" },
+	{ "offset", AT_INT, 0, 0, 10000, NULL, "rows to skip (default 0)" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many rows (default 100)" },
+};
+
 /* §6 PC sync: argument specs */
 static const char *const device_kinds[] = {
 	"fridge", "freezer", "room", "incubator", "other", NULL };
@@ -269,6 +285,25 @@ static const struct argspec error_report_args[] = {
 	{ "message", AT_TEXT, 1, 0, 500, NULL, "the error" },
 	{ "trace", AT_TEXT, 0, 0, 8000, NULL, "a stack trace" },
 	{ "version", AT_ID, 0, 0, 0, NULL, "the PC client's version" },
+};
+static const struct argspec report_push_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "the report's id on the PC" },
+	{ "kind", AT_ENUM, 1, 0, 0, report_list_kinds, "what it reports" },
+	{ "title", AT_TEXT, 1, 0, 120, NULL, "what staff read as its name" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when the PC generated it" },
+	{ "columns", AT_TEXT, 1, 0, 1000, NULL,
+	  "the column headings, separated by tabs (at most 50)" },
+	{ "rows", AT_INT, 1, 0, 10000, NULL, "how many rows it has" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "the start of the period it covers" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "the end of the period it covers" },
+	{ "command", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the REPORT.REQUEST command it answers" },
+};
+static const struct argspec report_row_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "a report sent with REPORT.PUSH" },
+	{ "row", AT_INT, 1, 1, 10000, NULL, "its number, from 1" },
+	{ "cells", AT_TEXT, 1, 0, 2000, NULL,
+	  "the row's cells, separated by tabs, one per column" },
 };
 static const char *const release_channels[] = { "stable", "beta", NULL };
 static const struct argspec update_check_args[] = {
@@ -465,6 +500,20 @@ const struct verb verb_table[] = {
 	  ARGS(report_request_args), h_report_request,
 	  "Queues `REPORT.REQUEST kind=… user=…` for the PC; data: `command`,"
 	  " `line`; logged." },
+	{ "REPORT.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(report_list_args), h_report_list,
+	  "The reports the facility's PCs uploaded, newest first: `reports`,"
+	  " each `report`, `kind`, `title`, `ts` (generated), `from`, `to` (the"
+	  " period it covers, or null), `rows`, `received` (rows arrived),"
+	  " `complete`, `pc`, `requested_by` (the user whose REPORT.REQUEST it"
+	  " answers, or null), `uploaded`, `columns`; and `next`: pass it as"
+	  " `before` for the next page, null on the last." },
+	{ "REPORT.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(report_get_args), h_report_get,
+	  "One report as in REPORT.LIST, with `offset` and `cells`: its rows"
+	  " from `offset` + 1 in order (an exception to newest first: a table"
+	  " reads top down), each an array of cells, one per column. NOT_FOUND"
+	  " for another facility's report." },
 	{ "COMMAND.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
 	  ARGS(command_list_args), h_command_list,
 	  "The facility's `commands`, newest first: `id`, `line`, `user`,"
@@ -597,6 +646,20 @@ const struct verb verb_table[] = {
 	  "An error from the PC, kept in the sync log and mailed to the"
 	  " facility's admins with a recovery address, the same message at most"
 	  " once an hour per facility. data: `recorded`, `mailed`." },
+	{ "REPORT.PUSH", PROG_SYNC, ROLE_PC, ARGS(report_push_args),
+	  h_report_push,
+	  "A report the PC produced (e.g. for REPORT.REQUEST): its header;"
+	  " the rows follow with REPORT.ROW, in the same batch or later ones."
+	  " The same `report` again restates the header (a retry, or a"
+	  " corrected report); rows past the new `rows` are no longer shown."
+	  " data: `report`, `columns` (their number)." },
+	{ "REPORT.ROW", PROG_SYNC, ROLE_PC, ARGS(report_row_args),
+	  h_report_row,
+	  "One row of a report; the same row again replaces it. Every cell is"
+	  " PHI-screened (staff appear by user name). data: `report`, `row`,"
+	  " `stored` (false for a retry that changed nothing). NOT_FOUND for a"
+	  " report not pushed; BAD_ARGUMENT for a row past its `rows` or a cell"
+	  " count other than its columns'." },
 	{ "UPDATE.CHECK", PROG_SYNC, ROLE_PC, ARGS(update_check_args),
 	  h_update_check,
 	  "The newest release newer than `version` (compared numerically; beta"
