@@ -7,7 +7,7 @@ import time
 import pytest
 
 from authkit import Facility, post, q
-from conftest import sync
+from conftest import sql, sync
 
 
 def iso(t):
@@ -132,3 +132,22 @@ def test_a_report_names_who_asked_for_it(site):
     assert pc(site, [header("R-ASKED", 0, extra=f" command={cmd}")])[2]["ok"]
     d = portal(site, "REPORT.GET report=R-ASKED")[1]["data"]
     assert d["requested_by"] == "staff"
+
+
+def test_the_demo_pc_answers_a_report_request_with_its_report(stack, tmp_path):
+    """infosys-agent demo, the PC stand-in: a queued REPORT.REQUEST comes
+    back as a report of that kind, uploaded before the command is done."""
+    from test_agent import Agent, stop, wait_for
+    a = Agent(stack, tmp_path)
+    proc = a.start("demo")
+    try:
+        cid = a.queue("REPORT.REQUEST kind=inventory user=alice")
+        assert wait_for(lambda: a.status(cid) == "done", 90)
+    finally:
+        stop(proc)
+    rows = sql("SELECT r.kind, r.row_count, COUNT(x.n), r.command_id FROM reports r"
+               " JOIN report_rows x ON x.report_id = r.id"
+               f" WHERE r.facility_id = {a.fid} AND r.ext_id = 'RPT-{cid}' GROUP BY r.id")
+    assert [tuple(r) for r in rows] == [("inventory", "6", "6", str(cid))]
+    result = sql(f"SELECT result FROM commands WHERE id = {cid}")[0][0]
+    assert result == f"Report RPT-{cid} uploaded: 6 rows"
