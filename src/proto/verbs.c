@@ -89,6 +89,9 @@ static const struct argspec policy_set_args[] = {
 static const struct argspec audit_logins_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only attempts with this user name" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only attempts at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only attempts before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 
@@ -151,11 +154,17 @@ static const struct argspec command_get_args[] = {
 static const struct argspec audit_activity_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only actions by this user" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only actions at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only actions before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 static const struct argspec audit_requests_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only requests by this user" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only requests at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only requests before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 static const struct argspec audit_phi_args[] = {
@@ -177,6 +186,9 @@ static const struct argspec alert_rule_set_args[] = {
 };
 static const struct argspec sync_log_args[] = {
 	{ "from", AT_TS, 0, 0, 0, NULL, "only reports at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only reports before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 
@@ -425,7 +437,8 @@ const struct verb verb_table[] = {
 	{ "AUDIT.LOGINS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_logins_args),
 	  h_audit_logins,
 	  "The facility's sign-in attempts, newest first: `ts`, `user` (as"
-	  " typed), `result`, `reason`, `channel`, `device`, `address`." },
+	  " typed), `result`, `reason`, `channel`, `device`, `address`; and"
+	  " `next` (pass it as `before` for the next page; null on the last)." },
 
 	/* §5 portal: h_portal.c, h_commands.c, h_audit.c */
 	{ "DASHBOARD", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_dashboard,
@@ -524,14 +537,15 @@ const struct verb verb_table[] = {
 	{ "AUDIT.ACTIVITY", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_activity_args),
 	  h_audit_activity,
 	  "The facility's activity log, newest first: `events`, each `ts`,"
-	  " `user`, `module`, `action`, `target`, `detail`, `address`; logged." },
+	  " `user`, `module`, `action`, `target`, `detail`, `address`; `next` as"
+	  " in AUDIT.LOGINS; logged." },
 	{ "AUDIT.REQUESTS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_requests_args),
 	  h_audit_requests,
 	  "The facility's request log, newest first: `requests`, each `ts`,"
 	  " `request`, `endpoint`, `verb`, `params` (secrets, hashes and e-mail"
 	  " addresses redacted; of a refused request only its keys), `user`,"
 	  " `pc`, `address`, `status`, `code`, `duration_us`, `rule` (a PHI"
-	  " refusal's category); logged." },
+	  " refusal's category); `next` as in AUDIT.LOGINS; logged." },
 	{ "AUDIT.PHI", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_phi_args),
 	  h_audit_phi,
 	  "How often patient data was refused, never what: `refusals`, one per"
@@ -562,7 +576,8 @@ const struct verb verb_table[] = {
 	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
 	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"
 	  " `version`; and `pcs`: each PC's `pc`, `last_seen` and `requests`"
-	  " (sync requests since `from`, or in the last 24 hours); logged." },
+	  " (sync requests since `from`, or in the last 24 hours); `next` as in"
+	  " AUDIT.LOGINS; logged." },
 
 	/* §6 PC sync (/api/sync) */
 	{ "PING", PROG_SYNC, ROLE_PC, NOARGS, h_ping,
