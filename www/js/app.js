@@ -10,11 +10,12 @@ import { enrollInit } from './enroll.js';
 import * as wrapper from './wrapper.js';
 import { accountShow, accountInit } from './account.js';
 import { deviceRoute, deviceShow, deviceHide } from './device.js';
+import { reportRoute, reportsShow } from './reports.js';
 import { attachMeter } from './strength.js';
 import { alarmsInit, alarmsReset } from './alarms.js';
 import { draftsRestore, draftsSave, fillWho, keepInit, keepTouched, rememberWho } from './keep.js';
 
-const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account', 'device'];
+const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account', 'device', 'reports'];
 const ERR = {
   AUTH_FAILED: 'The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.',
   THROTTLED: 'Too many failed sign-ins from this device. Wait 15 minutes and try again.',
@@ -46,14 +47,20 @@ function route() {
     show('device');
     return deviceShow(dev);
   }
+  const report = reportRoute(location.hash);
+  if (report) {
+    show('reports');
+    return reportsShow(report);
+  }
   let view = location.hash.slice(1) || 'dashboard';
-  if (!['dashboard', 'commands', 'admin', 'account'].includes(view)) view = 'dashboard';
+  if (!['dashboard', 'commands', 'admin', 'account', 'reports'].includes(view)) view = 'dashboard';
   if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
   show(view);
   if (view === 'dashboard') dashboardShow();
   if (view === 'commands') commandsShow();
   if (view === 'admin') adminShow();
   if (view === 'account') accountShow();
+  if (view === 'reports') reportsShow(null);
 }
 
 function signedIn(data) {
