@@ -2,23 +2,16 @@
 #include <stdlib.h>
 #include "audit_page.h"
 
-static long long arg_n(const struct call *call, const char *key, long long dflt)
-{
-	const struct argval *v = call_arg(call, key);
-
-	return v->present ? v->n : dflt;
-}
-
 static long long limit_of(const struct call *call)
 {
-	return arg_n(call, "limit", AUDIT_PAGE_LIMIT_DEFAULT);
+	return call_arg_n(call, "limit", AUDIT_PAGE_LIMIT_DEFAULT);
 }
 
 size_t audit_page_params(const struct ctx *ctx, const struct call *call,
 			 int with_user, struct dbparam *p)
 {
 	const struct argval *user = call_arg(call, "user");
-	long long to = arg_n(call, "to", 0), before = arg_n(call, "before", 0);
+	long long to = call_arg_n(call, "to", 0), before = call_arg_n(call, "before", 0);
 	size_t n = 0;
 
 	p[n++] = P_INT(ctx->facility_id);
@@ -26,7 +19,7 @@ size_t audit_page_params(const struct ctx *ctx, const struct call *call,
 		p[n++] = user->present ? P_STR(user->s) : P_NULL;
 		p[n++] = user->present ? P_STR(user->s) : P_NULL;
 	}
-	p[n++] = P_INT(arg_n(call, "from", 0));
+	p[n++] = P_INT(call_arg_n(call, "from", 0));
 	p[n++] = P_INT(to);
 	p[n++] = P_INT(to);
 	p[n++] = P_INT(before);

@@ -48,20 +48,6 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static long long limit_of(const struct call *call)
-{
-	const struct argval *l = call_arg(call, "limit");
-
-	return l->present ? l->n : AUDIT_PAGE_LIMIT_DEFAULT;
-}
-
-static long long from_of(const struct call *call)
-{
-	const struct argval *f = call_arg(call, "from");
-
-	return f->present ? f->n : 0;
-}
-
 static int viewed(struct ctx *ctx, const char *what, struct err *err)
 {
 	if (ctx->background)
@@ -155,7 +141,7 @@ HANDLER(h_audit_phi)
 	struct dbparam p[] = {
 		P_INT(ctx->facility_id),
 		P_INT(f->present ? f->n : (long long)ctx->now - 30 * 86400),
-		P_INT(limit_of(call)),
+		P_INT(call_arg_n(call, "limit", AUDIT_PAGE_LIMIT_DEFAULT)),
 	};
 	json_t *refusals = list(data, "refusals");
 	struct dbres r;
@@ -176,8 +162,7 @@ HANDLER(h_audit_phi)
 static int sync_pcs(struct ctx *ctx, const struct call *call, json_t *out,
 		    struct err *err)
 {
-	long long from = call_arg(call, "from")->present ? from_of(call)
-			 : (long long)ctx->now - SYNC_PCS_WINDOW_S;
+	long long from = call_arg_n(call, "from", (long long)ctx->now - SYNC_PCS_WINDOW_S);
 	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(from) };
 	struct dbres r;
 

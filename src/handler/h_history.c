@@ -186,8 +186,7 @@ static int period_of(struct ctx *ctx, const struct call *call,
 		     struct period *w, struct err *err)
 {
 	const struct argval *from = call_arg(call, "from"), *to = call_arg(call, "to");
-	const struct argval *pts = call_arg(call, "points");
-	long long n = pts->present ? pts->n : HISTORY_POINTS_DEFAULT;
+	long long n = call_arg_n(call, "points", HISTORY_POINTS_DEFAULT);
 
 	w->to = to->present ? to->n : (long long)ctx->now;
 	w->from = from->present ? from->n : w->to - HISTORY_DEFAULT_S;

@@ -89,13 +89,6 @@ static json_t *cells_json(const char *s)
 	return a;
 }
 
-static long long arg_n(const struct call *call, const char *key, long long dflt)
-{
-	const struct argval *v = call_arg(call, key);
-
-	return v->present ? v->n : dflt;
-}
-
 static struct dbparam arg_ts_or_null(const struct call *call, const char *key)
 {
 	const struct argval *v = call_arg(call, key);
@@ -200,13 +193,13 @@ static json_t *report_item(const struct dbres *r, size_t i)
 HANDLER(h_report_list)
 {
 	const struct argval *kind = call_arg(call, "kind");
-	long long to = arg_n(call, "to", 0), before = arg_n(call, "before", 0);
-	long long limit = arg_n(call, "limit", REPORT_LIST_DEFAULT);
+	long long to = call_arg_n(call, "to", 0), before = call_arg_n(call, "before", 0);
+	long long limit = call_arg_n(call, "limit", REPORT_LIST_DEFAULT);
 	struct dbparam p[] = {
 		P_INT(ctx->facility_id),
 		kind->present ? P_STR(kinds[kind->n]) : P_NULL,
 		kind->present ? P_STR(kinds[kind->n]) : P_NULL,
-		P_INT(arg_n(call, "from", 0)), P_INT(to), P_INT(to),
+		P_INT(call_arg_n(call, "from", 0)), P_INT(to), P_INT(to),
 		P_INT(before), P_INT(before), P_INT(limit + 1),
 	};
 	json_t *out = json_array();
@@ -226,7 +219,7 @@ HANDLER(h_report_list)
 HANDLER(h_report_get)
 {
 	const struct argval *id = call_arg(call, "report");
-	long long offset = arg_n(call, "offset", 0);
+	long long offset = call_arg_n(call, "offset", 0);
 	struct dbparam p[] = { P_INT(ctx->facility_id), P_STRN(id->s, id->len) };
 	json_t *rows, *item;
 	struct dbres r, rr;
@@ -238,7 +231,7 @@ HANDLER(h_report_get)
 	struct dbparam q[] = {
 		P_INT(atoll(dbres_get(&r, 0, 0))), P_INT(offset),
 		P_INT(atoll(dbres_get(&r, 0, 7))),
-		P_INT(arg_n(call, "limit", REPORT_ROWS_DEFAULT)),
+		P_INT(call_arg_n(call, "limit", REPORT_ROWS_DEFAULT)),
 	};
 	if (db_query(ctx->db, sql_rows, q, 4, ctx->arena, &rr, err) != 0)
 		return -1;

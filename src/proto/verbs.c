@@ -706,6 +706,13 @@ const struct argval *call_arg(const struct call *c, const char *key)
 	return &absent;
 }
 
+long long call_arg_n(const struct call *c, const char *key, long long dflt)
+{
+	const struct argval *v = call_arg(c, key);
+
+	return v->present ? v->n : dflt;
+}
+
 const char *argtype_name(enum argtype t)
 {
 	static const char *const names[] = {

@@ -13,7 +13,7 @@
 // sizes through element.style, which the Content-Security-Policy allows
 // (only style attributes and <style> elements are refused).
 import { portal } from './proto.js';
-import { $, h, clear, plain, say, toast, when } from './dom.js';
+import { $, h, clear, localDay, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
 import { t } from './i18n.js';
 import { deviceName, rangeText, readingsCsv } from './dashboard.js';
 import { current } from './app.js';
@@ -33,13 +33,6 @@ export function deviceRoute(hash) {
 
 export function deviceHref(id, period = '') {
   return '#device/' + encodeURIComponent(id) + (period && period !== '24h' ? '/' + period : '');
-}
-
-const iso = (ms) => new Date(ms).toISOString().slice(0, 19) + 'Z';
-
-function localDay(s) {
-  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(s || '');
-  return m ? new Date(+m[1], +m[2] - 1, +m[3]).getTime() : NaN;
 }
 
 // The period as {from, to} in ms (to excluded), or {error} in plain words.
@@ -278,14 +271,8 @@ async function downloadCsv() {
   const { d, bounds } = shown;
   const got = await allReadings(d, bounds);
   if (got.error) return say($('#device-export-msg'), plain(got.error, t('The temperature log could not be read. Try again.')), 'error');
-  const blob = new Blob([readingsCsv(d, got.readings)], { type: 'text/csv' });
-  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
-  const a = h('a', { href: URL.createObjectURL(blob),
-    download: `${d.device}-${day(bounds.from)}-to-${day(bounds.to - 1)}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  const day = (ms) => iso(ms).slice(0, 10);
+  saveFile(`${d.device}-${day(bounds.from)}-to-${day(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
   say($('#device-export-msg'), t('Downloaded {n} readings of {name} ({period}).',
     { n: got.readings.length, name: deviceName(d), period: shown.label }), 'ok');
 }

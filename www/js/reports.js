@@ -3,7 +3,7 @@
 // table a page of rows at a time (#report/<id>), downloadable as CSV or
 // printed (the browser's "Save as PDF").
 import { portal } from './proto.js';
-import { $, h, clear, plain, say, timeEl, when } from './dom.js';
+import { $, h, clear, localDay, plain, saveFile, say, timeEl, tsOf, when } from './dom.js';
 import { t } from './i18n.js';
 
 const LIST_PAGE = 20;
@@ -17,13 +17,6 @@ export function reportRoute(hash) {
   const m = /^#?report\/([^/]+)$/.exec(hash);
   return m ? { id: decodeURIComponent(m[1]) } : null;
 }
-
-function dayStart(s) {
-  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(s || '');
-  return m ? new Date(+m[1], +m[2] - 1, +m[3]) : null;
-}
-
-const iso = (d) => d.toISOString().slice(0, 19) + 'Z';
 
 function periodOf(r) {
   return r.from && r.to ? `${when(r.from)} – ${when(r.to)}` : '—';
@@ -52,11 +45,11 @@ function listTable(reports) {
 async function loadList() {
   const f = $('#reports-form').elements;
   const args = { kind: f.kind.value, limit: LIST_PAGE };
-  const from = dayStart(f.from.value), to = dayStart(f.to.value);
-  if (from) args.from = iso(from);
-  if (to) args.to = iso(new Date(to.getTime() + 86400000));
-  if (from && to && from > to) return say($('#reports-msg'), t('The start date must not be after the end date.'), 'error');
-  if (from && from > new Date()) return say($('#reports-msg'), t('The start date is in the future.'), 'error');
+  const from = localDay(f.from.value), to = localDay(f.to.value);
+  if (from > to) return say($('#reports-msg'), t('The start date must not be after the end date.'), 'error');
+  if (from > Date.now()) return say($('#reports-msg'), t('The start date is in the future.'), 'error');
+  if (from) args.from = tsOf(from);
+  if (to) args.to = tsOf(to + 86400000);
   if (cursor) args.before = cursor;
   const r = await portal('REPORT.LIST', args);
   if (!r.ok) return say($('#reports-msg'), plain(r.error, t('The reports could not be read. Try again.')), 'error');
@@ -86,12 +79,7 @@ async function downloadCsv() {
     if (!r.data.cells.length) break;
     rows.push(...r.data.cells);
   }
-  const a = h('a', { href: URL.createObjectURL(new Blob([reportCsv(d.columns, rows)], { type: 'text/csv' })),
-    download: `${d.report}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  saveFile(`${d.report}.csv`, reportCsv(d.columns, rows));
   say($('#rv-msg'), t('Downloaded {n} rows.', { n: rows.length }), 'ok');
 }
 
