@@ -21,7 +21,7 @@ import { current } from './app.js';
 const PRESETS = { '24h': 24 * 3600, '7d': 7 * 86400, '30d': 30 * 86400 };
 const MAX_DAYS = 93;
 const READINGS_PAGE = 5000;
-let shown = null, routeNow = null, plot = null, resize = null, wired = false;
+let shown = null, routeNow = null, plot = null, resize = null, wired = false, loads = 0;
 
 // "#device/FR-1/7d" → { id: 'FR-1', period: '7d' }; custom periods are
 // "2026-11-01..2026-11-15" (local dates, both days included).
@@ -234,7 +234,9 @@ async function load(route) {
   say($('#device-msg'), t('Loading…'));
   const args = { device: route.id, from: iso(b.from) };
   if (!PRESETS[route.period]) args.to = iso(b.to);
+  const mine = ++loads;
   const r = await portal('DEVICE.HISTORY', args);
+  if (mine !== loads) return; // a later period was asked for meanwhile
   if (!r.ok) {
     return say($('#device-msg'), r.error.code === 'NOT_FOUND'
       ? t('This device is not in your facility, or it was removed.')
