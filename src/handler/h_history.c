@@ -7,11 +7,13 @@
  * range), duration and peak.
  *
  * Thirty days of minute readings are 43,200 rows: the database reduces
- * them (three range scans of readings' primary key over the period) and
- * the phone gets a few hundred points. Excursions are found by the
- * database too (gaps and islands: a run of out-of-range readings shares
- * the count of in-range readings before it), checked against the range in
- * force now, the one the portal flags readings by. */
+ * them in two range scans of readings' primary key over the period (the
+ * buckets, which the figures are summed from; the excursions) and the
+ * phone gets a few hundred points. Excursions are found by the database
+ * too (gaps and islands: a run of out-of-range readings shares the count
+ * of in-range readings before it), checked against the range in force
+ * now, the one the portal flags readings by. */
+#include <math.h>
 #include <stdlib.h>
 #include "ctx.h"
 #include "handlers.h"
@@ -36,14 +38,14 @@ static const char sql_device[] =
 	" FROM readings WHERE device_id = ?" \
 	" AND ts >= FROM_UNIXTIME(?) AND ts < FROM_UNIXTIME(?)"
 
-static const char sql_stats[] =
-	"SELECT COUNT(*), MIN(value), MAX(value), ROUND(AVG(value), 2),"
-	" UNIX_TIMESTAMP(MIN(ts)), UNIX_TIMESTAMP(MAX(ts)),"
-	" COALESCE(SUM(" OUT_OF_RANGE "), 0)" IN_PERIOD;
-
+/* The chart's buckets, newest first, with what the period's figures
+ * are summed from (one scan for both): readings, lowest, highest, sum,
+ * out of range, first and last time. */
 static const char sql_buckets[] =
 	"SELECT FLOOR((UNIX_TIMESTAMP(ts) - ?) / ?), MIN(value), MAX(value),"
-	" COUNT(*)" IN_PERIOD " GROUP BY 1 ORDER BY 1 DESC";
+	" COUNT(*), SUM(value), SUM(" OUT_OF_RANGE "),"
+	" UNIX_TIMESTAMP(MIN(ts)), UNIX_TIMESTAMP(MAX(ts))" IN_PERIOD
+	" GROUP BY 1 ORDER BY 1 DESC";
 
 /* One row per run, newest first: start, last out-of-range reading, the
  * reading after it (NULL while the run lasts to the period's end), lowest
@@ -70,11 +72,6 @@ static json_t *ts_json(long long t)
 	return json_string(ts);
 }
 
-static json_t *num_or_null(const char *s)
-{
-	return s ? json_real(strtod(s, NULL)) : json_null();
-}
-
 /* The eight parameters of OUT_OF_RANGE IN_PERIOD, at p. */
 static size_t range_params(const struct period *w, struct dbparam *p)
 {
@@ -87,45 +84,49 @@ static size_t range_params(const struct period *w, struct dbparam *p)
 	return n;
 }
 
-static int stats(struct ctx *ctx, const struct period *w, json_t *data,
-		 struct err *err)
+/* The period's figures from the buckets of r (newest first). */
+static json_t *stats_json(const struct dbres *r)
 {
-	struct dbparam p[7];
-	size_t n = range_params(w, p);
-	struct dbres r;
-	const char *first;
+	long long count = 0, out = 0;
+	double lo = 0, hi = 0, sum = 0;
 
-	if (db_query(ctx->db, sql_stats, p, n, ctx->arena, &r, err) != 0)
-		return -1;
-	first = dbres_get(&r, 0, 4);
-	json_object_set_new(data, "stats", json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:I}",
-		"readings", (json_int_t)atoll(dbres_get(&r, 0, 0)),
-		"min", num_or_null(dbres_get(&r, 0, 1)),
-		"max", num_or_null(dbres_get(&r, 0, 2)),
-		"mean", num_or_null(dbres_get(&r, 0, 3)),
-		"first", first ? ts_json(atoll(first)) : json_null(),
-		"last", first ? ts_json(atoll(dbres_get(&r, 0, 5))) : json_null(),
-		"out_of_range", (json_int_t)atoll(dbres_get(&r, 0, 6))));
-	return 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double min = strtod(dbres_get(r, i, 1), NULL), max = strtod(dbres_get(r, i, 2), NULL);
+
+		lo = i == 0 || min < lo ? min : lo;
+		hi = i == 0 || max > hi ? max : hi;
+		count += atoll(dbres_get(r, i, 3));
+		sum += strtod(dbres_get(r, i, 4), NULL);
+		out += atoll(dbres_get(r, i, 5));
+	}
+	if (!count)
+		return json_pack("{s:i,s:n,s:n,s:n,s:n,s:n,s:i}", "readings", 0, "min", "max",
+				 "mean", "first", "last", "out_of_range", 0);
+	return json_pack("{s:I,s:f,s:f,s:f,s:o,s:o,s:I}", "readings", (json_int_t)count,
+		"min", lo, "max", hi, "mean", (double)llround(sum / (double)count * 100) / 100,
+		"first", ts_json(atoll(dbres_get(r, r->nrows - 1, 6))),
+		"last", ts_json(atoll(dbres_get(r, 0, 7))), "out_of_range", (json_int_t)out);
 }
 
-static int points(struct ctx *ctx, const struct period *w, json_t *out,
-		  struct err *err)
+/* The chart's points and the period's figures into data. */
+static int points_and_stats(struct ctx *ctx, const struct period *w,
+			    json_t *data, struct err *err)
 {
-	struct dbparam p[] = {
-		P_INT(w->from), P_INT(w->bucket), P_INT(w->device_id),
-		P_INT(w->from), P_INT(w->to),
-	};
+	struct dbparam p[9] = { P_INT(w->from), P_INT(w->bucket) };
+	json_t *pts = json_array();
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_buckets, p, 5, ctx->arena, &r, err) != 0)
+	json_object_set_new(data, "points", pts);
+	range_params(w, p + 2);
+	if (db_query(ctx->db, sql_buckets, p, 9, ctx->arena, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
-		json_array_append_new(out, json_pack("{s:o,s:f,s:f,s:I}",
+		json_array_append_new(pts, json_pack("{s:o,s:f,s:f,s:I}",
 			"ts", ts_json(w->from + atoll(dbres_get(&r, i, 0)) * w->bucket),
 			"min", strtod(dbres_get(&r, i, 1), NULL),
 			"max", strtod(dbres_get(&r, i, 2), NULL),
 			"n", (json_int_t)atoll(dbres_get(&r, i, 3))));
+	json_object_set_new(data, "stats", stats_json(&r));
 	return 0;
 }
 
@@ -205,7 +206,6 @@ HANDLER(h_device_history)
 	const struct argval *dev = call_arg(call, "device");
 	struct dbparam p[] = { P_INT(ctx->facility_id), P_STRN(dev->s, dev->len) };
 	struct period w;
-	json_t *pts;
 	struct dbres r;
 
 	if (period_of(ctx, call, &w, err) != 0 ||
@@ -227,9 +227,7 @@ HANDLER(h_device_history)
 	json_object_set_new(data, "from", ts_json(w.from));
 	json_object_set_new(data, "to", ts_json(w.to));
 	json_object_set_new(data, "bucket_s", json_integer(w.bucket));
-	pts = json_array();
-	json_object_set_new(data, "points", pts);
-	if (stats(ctx, &w, data, err) != 0 || points(ctx, &w, pts, err) != 0)
+	if (points_and_stats(ctx, &w, data, err) != 0)
 		return -1;
 	return excursions(ctx, &w, data, err);
 }
