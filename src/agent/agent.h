@@ -70,10 +70,13 @@ void agent_reply_error(const json_t *reply, long status, char *buf, size_t size)
 /* agent_listen.c */
 /* Removes temporary files a killed listener left in the commands folder. */
 int agent_commands_clean(const struct agent *a);
+/* What a PC does with a command: the text of its acknowledgement (it may
+ * send more first, e.g. a report); the text lives until the next call. */
+typedef const char *(*agent_result)(struct agent *a, long long id, const char *line);
 /* One poll: writes due commands (when a->commands is set) and acks them;
- * result(line) supplies the ack text (NULL: "written to <id>.dat").
+ * result supplies the ack text (NULL: "written to <id>.dat").
  * Returns the number of commands handled, or -1. */
-int agent_listen_once(struct agent *a, const char *(*result)(const char *line));
+int agent_listen_once(struct agent *a, agent_result result);
 
 /* agent_events.c: the subscription to the facility's channel (GET
  * …/api/sync/events, Server-Sent Events), held on its own connection. */

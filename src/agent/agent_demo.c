@@ -211,7 +211,107 @@ static int tick(struct agent *a, struct body *b, time_t t, int with_queues)
 	return 0;
 }
 
-static const char *demo_result(const char *line)
+/* Appends " key=<value canonical>" to line[0..*len). */
+static void put_arg(char *line, size_t *len, const char *key, const char *value)
+{
+	*len += (size_t)sprintf(line + *len, " %s=", key);
+	*len += canon_value(value, strlen(value), line + *len);
+	line[*len] = '\0';
+}
+
+/* One report row, cells joined by tabs. */
+static void put_row(struct body *b, const char *report, int n, const char *cells)
+{
+	char line[700];
+	size_t len = (size_t)sprintf(line, "REPORT.ROW report=%s row=%d", report, n);
+
+	put_arg(line, &len, "cells", cells);
+	b->len += (size_t)sprintf(b->text + b->len, "\n%s", line);
+	b->lines++;
+}
+
+/* The rows of a report of kind into b; their number. Made up like the
+ * rest of the demo, from the devices' current state where there is one. */
+static int report_rows(struct body *b, const char *report, const char *kind, time_t now)
+{
+	static const char *const items[][2] = {
+		{ "Nitrile gloves, box of 100", "L-2291" }, { "Syringes 5 ml", "L-0412" },
+		{ "Influenza vaccine, 10 doses", "FLU-26-118" }, { "Alcohol swabs", "L-7730" },
+		{ "Saline 0.9 %, 500 ml", "S-5521" }, { "Specimen tubes", "T-0098" },
+	};
+	char cells[400];
+	int n = 0;
+
+	if (!strcmp(kind, "temperature")) {
+		for (size_t i = 0; i < NDEVICES; i++) {
+			snprintf(cells, sizeof(cells), "%s\t%s\t%.1f\t%.0f to %.0f", devices[i].id,
+				 devices[i].location, devices[i].value, devices[i].lo, devices[i].hi);
+			put_row(b, report, ++n, cells);
+		}
+	} else if (!strcmp(kind, "inventory")) {
+		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+			snprintf(cells, sizeof(cells), "%s\t%s\t%u", items[i][0], items[i][1],
+				 (unsigned)randombytes_uniform(400));
+			put_row(b, report, ++n, cells);
+		}
+	} else {
+		for (int d = 6; d >= 0; d--) {
+			char day[21];
+
+			ts_of(now - d * 86400, day);
+			day[10] = '\0';
+			snprintf(cells, sizeof(cells), "%s\t%u\t%u", day,
+				 4 + (unsigned)randombytes_uniform(6), 30 + (unsigned)randombytes_uniform(25));
+			put_row(b, report, ++n, cells);
+		}
+	}
+	return n;
+}
+
+/* A REPORT.REQUEST answered the way the PC does: the report made and
+ * uploaded (header and rows in one batch), then acknowledged. */
+static const char *demo_report(struct agent *a, long long id, const char *line)
+{
+	static const char *const kinds[][3] = {
+		{ "temperature", "Temperatures now", "Device\tLocation\tLatest (C)\tAcceptable (C)" },
+		{ "inventory", "Stock on hand", "Item\tLot\tOn hand" },
+		{ "attendance", "Attendance, last 7 days", "Day\tStaff on duty\tHours worked" },
+	};
+	static char msg[120];
+	const char *k = strstr(line, " kind=");
+	struct body b = { malloc(64 * 1024), 0, 0 };
+	char head[600], report[32], from[21], now_ts[21];
+	time_t now = time(NULL);
+	size_t i = 0, len;
+	int rows;
+
+	while (i < 2 && !(k && !strncmp(k + 6, kinds[i][0], strlen(kinds[i][0]))))
+		i++;
+	if (!b.text)
+		return "Report not made: out of memory";
+	snprintf(report, sizeof(report), "RPT-%lld", id);
+	b.text[0] = '\0';
+	rows = report_rows(&b, report, kinds[i][0], now);
+	ts_of(now, now_ts);
+	ts_of(now - (i == 2 ? 7 * 86400 : 86400), from);
+	len = (size_t)snprintf(head, sizeof(head), "REPORT.PUSH report=%s kind=%s ts=%s rows=%d"
+			       " from=%s to=%s command=%lld", report, kinds[i][0], now_ts, rows,
+			       from, now_ts, id);
+	put_arg(head, &len, "title", kinds[i][1]);
+	put_arg(head, &len, "columns", kinds[i][2]);
+	memmove(b.text + len, b.text, b.len + 1);
+	memcpy(b.text, head, len);
+	b.len += len;
+	b.lines++;
+	if (flush(a, &b) != 0)
+		snprintf(msg, sizeof(msg), "Report could not be uploaded; see the PC's log");
+	else
+		snprintf(msg, sizeof(msg), "Report %s uploaded: %d rows", report, rows);
+	free(b.text);
+	return msg;
+}
+
+static const char *demo_result(struct agent *a, long long id, const char *line)
 {
 	if (!strncmp(line, "ALARM.ACK ", 10))
 		return "Alarm acknowledged at the facility PC";
@@ -220,7 +320,7 @@ static const char *demo_result(const char *line)
 	if (!strncmp(line, "ATTENDANCE.CLOCK ", 17))
 		return "Recorded by the attendance tracker";
 	if (!strncmp(line, "REPORT.REQUEST ", 15))
-		return "Report generated at the facility PC";
+		return demo_report(a, id, line);
 	return "Done";
 }
 

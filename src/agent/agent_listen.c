@@ -147,8 +147,7 @@ static int send_acks(struct agent *a, const char *body, size_t len)
 }
 
 /* Writes and acks the polled commands; their number or -1. */
-static int settle(struct agent *a, json_t *list,
-		  const char *(*result)(const char *line))
+static int settle(struct agent *a, json_t *list, agent_result result)
 {
 	size_t i, n = json_array_size(list);
 	char *body = malloc(n * 1200 + 1);
@@ -161,7 +160,7 @@ static int settle(struct agent *a, json_t *list,
 		json_t *c = json_array_get(list, i);
 		long long id = json_integer_value(json_object_get(c, "id"));
 		const char *line = json_string_value(json_object_get(c, "command"));
-		const char *why = result && line ? result(line) : "saved for the PC application";
+		const char *why = result && line ? result(a, id, line) : "saved for the PC application";
 
 		if (id <= 0 || !line)
 			continue;
@@ -177,7 +176,7 @@ static int settle(struct agent *a, json_t *list,
 	return rc == 0 ? (int)n : -1;
 }
 
-int agent_listen_once(struct agent *a, const char *(*result)(const char *line))
+int agent_listen_once(struct agent *a, agent_result result)
 {
 	long status = 0;
 	json_t *reply = NULL, *list;

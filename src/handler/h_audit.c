@@ -6,23 +6,20 @@
  * (timer-driven refreshes excepted). */
 #include <stdlib.h>
 #include "actlog.h"
+#include "audit_page.h"
 #include "ctx.h"
 #include "handlers.h"
 #include "portal_items.h"
 
-#define AUDIT_LIMIT_DEFAULT 100
-
 static const char sql_activity[] =
-	"SELECT ts, user_name, module, action, target, detail, address"
+	"SELECT ts, user_name, module, action, target, detail, address, id"
 	" FROM activity_log WHERE facility_id = ?"
-	" AND (? IS NULL OR user_name = ?) AND ts >= FROM_UNIXTIME(?)"
-	" ORDER BY id DESC LIMIT ?";
+	" AND (? IS NULL OR user_name = ?)" AUDIT_PAGE_SQL;
 
 static const char sql_requests[] =
 	"SELECT ts, request_id, endpoint, verb, params, user_name, pc_id,"
-	" address, status, code, duration_us, phi_rule FROM request_log"
-	" WHERE facility_id = ? AND (? IS NULL OR user_name = ?)"
-	" AND ts >= FROM_UNIXTIME(?) ORDER BY id DESC LIMIT ?";
+	" address, status, code, duration_us, phi_rule, id FROM request_log"
+	" WHERE facility_id = ? AND (? IS NULL OR user_name = ?)" AUDIT_PAGE_SQL;
 
 /* One row per day, PC, user and rule: how often patient data was typed,
  * never what. */
@@ -34,9 +31,8 @@ static const char sql_phi[] =
 	" ORDER BY day DESC, n DESC LIMIT ?";
 
 static const char sql_syncs[] =
-	"SELECT ts, pc_id, kind, sync_date, status, message, trace, version"
-	" FROM sync_log WHERE facility_id = ? AND ts >= FROM_UNIXTIME(?)"
-	" ORDER BY id DESC LIMIT ?";
+	"SELECT ts, pc_id, kind, sync_date, status, message, trace, version, id"
+	" FROM sync_log WHERE facility_id = ?" AUDIT_PAGE_SQL;
 
 /* The routine check-ins: without them a PC that syncs every minute but
  * has nothing to report shows an empty log. */
@@ -50,20 +46,6 @@ static const char sql_sync_pcs[] =
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
-}
-
-static long long limit_of(const struct call *call)
-{
-	const struct argval *l = call_arg(call, "limit");
-
-	return l->present ? l->n : AUDIT_LIMIT_DEFAULT;
-}
-
-static long long from_of(const struct call *call)
-{
-	const struct argval *f = call_arg(call, "from");
-
-	return f->present ? f->n : 0;
 }
 
 static int viewed(struct ctx *ctx, const char *what, struct err *err)
@@ -81,21 +63,15 @@ static json_t *list(json_t *data, const char *key)
 	return a;
 }
 
-/* Runs one of the logs' statements that take (facility, user, user, from,
- * limit): the caller's facility, filtered by the call's `user` and
- * `from`, at most its `limit` rows. */
+/* Runs one of the logs' statements that filter by user and page
+ * (audit_page.h): the caller's facility, the call's filters. */
 static int query_filtered(struct ctx *ctx, const struct call *call,
 			  const char *sql, struct dbres *r, struct err *err)
 {
-	const struct argval *user = call_arg(call, "user");
-	struct dbparam p[] = {
-		P_INT(ctx->facility_id),
-		user->present ? P_STR(user->s) : P_NULL,
-		user->present ? P_STR(user->s) : P_NULL,
-		P_INT(from_of(call)), P_INT(limit_of(call)),
-	};
+	struct dbparam p[AUDIT_PAGE_MAX_PARAMS];
+	size_t n = audit_page_params(ctx, call, 1, p);
 
-	return db_query(ctx->db, sql, p, 5, ctx->arena, r, err);
+	return db_query(ctx->db, sql, p, n, ctx->arena, r, err);
 }
 
 HANDLER(h_audit_activity)
@@ -105,7 +81,7 @@ HANDLER(h_audit_activity)
 
 	if (query_filtered(ctx, call, sql_activity, &r, err) != 0)
 		return -1;
-	for (size_t i = 0; i < r.nrows; i++)
+	for (size_t i = 0, n = audit_page_rows(call, &r, 7, data); i < n; i++)
 		json_array_append_new(events, json_pack(
 			"{s:o,s:o,s:s,s:s,s:o,s:o,s:s}",
 			"ts", portal_ts(dbres_get(&r, i, 0)),
@@ -154,7 +130,7 @@ HANDLER(h_audit_requests)
 
 	if (query_filtered(ctx, call, sql_requests, &r, err) != 0)
 		return -1;
-	for (size_t i = 0; i < r.nrows; i++)
+	for (size_t i = 0, n = audit_page_rows(call, &r, 12, data); i < n; i++)
 		json_array_append_new(requests, request_item(&r, i));
 	return viewed(ctx, "audit.requests", err);
 }
@@ -165,7 +141,7 @@ HANDLER(h_audit_phi)
 	struct dbparam p[] = {
 		P_INT(ctx->facility_id),
 		P_INT(f->present ? f->n : (long long)ctx->now - 30 * 86400),
-		P_INT(limit_of(call)),
+		P_INT(call_arg_n(call, "limit", AUDIT_PAGE_LIMIT_DEFAULT)),
 	};
 	json_t *refusals = list(data, "refusals");
 	struct dbres r;
@@ -186,8 +162,7 @@ HANDLER(h_audit_phi)
 static int sync_pcs(struct ctx *ctx, const struct call *call, json_t *out,
 		    struct err *err)
 {
-	long long from = call_arg(call, "from")->present ? from_of(call)
-			 : (long long)ctx->now - SYNC_PCS_WINDOW_S;
+	long long from = call_arg_n(call, "from", (long long)ctx->now - SYNC_PCS_WINDOW_S);
 	struct dbparam p[] = { P_INT(ctx->facility_id), P_INT(from) };
 	struct dbres r;
 
@@ -203,16 +178,15 @@ static int sync_pcs(struct ctx *ctx, const struct call *call, json_t *out,
 
 HANDLER(h_sync_log)
 {
-	struct dbparam p[] = {
-		P_INT(ctx->facility_id), P_INT(from_of(call)), P_INT(limit_of(call)),
-	};
+	struct dbparam p[AUDIT_PAGE_MAX_PARAMS];
+	size_t np = audit_page_params(ctx, call, 0, p);
 	json_t *syncs = list(data, "syncs");
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_syncs, p, 3, ctx->arena, &r, err) != 0 ||
+	if (db_query(ctx->db, sql_syncs, p, np, ctx->arena, &r, err) != 0 ||
 	    sync_pcs(ctx, call, list(data, "pcs"), err) != 0)
 		return -1;
-	for (size_t i = 0; i < r.nrows; i++)
+	for (size_t i = 0, n = audit_page_rows(call, &r, 8, data); i < n; i++)
 		json_array_append_new(syncs, json_pack(
 			"{s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
 			"ts", portal_ts(dbres_get(&r, i, 0)),

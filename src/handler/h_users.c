@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "actlog.h"
+#include "audit_page.h"
 #include "ctx.h"
 #include "handlers.h"
 #include "policy.h"
@@ -16,13 +17,11 @@
 #include "session.h"
 #include "useradmin.h"
 
-#define AUDIT_LIMIT_DEFAULT 100
 
 static const char sql_logins[] =
-	"SELECT ts, user_name, result, reason, channel, device_type, address"
+	"SELECT ts, user_name, result, reason, channel, device_type, address, id"
 	" FROM login_log WHERE facility_id = ?"
-	" AND (? IS NULL OR user_name = ?) AND ts >= FROM_UNIXTIME(?)"
-	" ORDER BY id DESC LIMIT ?";
+	" AND (? IS NULL OR user_name = ?)" AUDIT_PAGE_SQL;
 
 HANDLER(h_user_list)
 {
@@ -232,23 +231,15 @@ static json_t *login_item(const struct dbres *r, size_t i)
 
 HANDLER(h_audit_logins)
 {
-	const struct argval *user = call_arg(call, "user");
-	const struct argval *from = call_arg(call, "from");
-	const struct argval *limit = call_arg(call, "limit");
-	struct dbparam p[] = {
-		P_INT(ctx->facility_id),
-		user->present ? P_STR(user->s) : P_NULL,
-		user->present ? P_STR(user->s) : P_NULL,
-		P_INT(from->present ? from->n : 0),
-		P_INT(limit->present ? limit->n : AUDIT_LIMIT_DEFAULT),
-	};
+	struct dbparam p[AUDIT_PAGE_MAX_PARAMS];
+	size_t np = audit_page_params(ctx, call, 1, p);
 	json_t *logins = json_array();
 	struct dbres r;
 
 	json_object_set_new(data, "logins", logins);
-	if (db_query(ctx->db, sql_logins, p, 5, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_logins, p, np, ctx->arena, &r, err) != 0)
 		return -1;
-	for (size_t i = 0; i < r.nrows; i++)
+	for (size_t i = 0, n = audit_page_rows(call, &r, 7, data); i < n; i++)
 		json_array_append_new(logins, login_item(&r, i));
 	return 0;
 }

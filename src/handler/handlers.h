@@ -47,6 +47,8 @@ HANDLER(h_dashboard);
 /* h_series.c */
 HANDLER(h_dashboard_series);
 HANDLER(h_device_list);
+/* h_history.c */
+HANDLER(h_device_history);
 HANDLER(h_readings);
 HANDLER(h_device_range);
 HANDLER(h_queue_list);
@@ -55,6 +57,9 @@ HANDLER(h_alarm_ack);
 HANDLER(h_attendance_clock);
 HANDLER(h_message_post);
 HANDLER(h_report_request);
+/* h_reports.c */
+HANDLER(h_report_list);
+HANDLER(h_report_get);
 HANDLER(h_command_list);
 HANDLER(h_command_get);
 HANDLER(h_audit_activity);
@@ -88,6 +93,9 @@ HANDLER(h_queue_push);
 HANDLER(h_alarm_push);
 HANDLER(h_command_poll);
 HANDLER(h_command_ack);
+/* h_reports.c */
+HANDLER(h_report_push);
+HANDLER(h_report_row);
 HANDLER(h_dailysync_claim);
 HANDLER(h_dailysync_report);
 HANDLER(h_error_report);

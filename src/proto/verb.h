@@ -116,6 +116,9 @@ const struct verb *verb_find(const char *name, size_t len);
  * not have (a bug, but never a crash). */
 const struct argval *call_arg(const struct call *c, const char *key);
 
+/* The bound number (argval n) of key, or dflt when it is absent. */
+long long call_arg_n(const struct call *c, const char *key, long long dflt);
+
 /* "int", "dec", … as the API reference names them. */
 const char *argtype_name(enum argtype t);
 

@@ -89,6 +89,9 @@ static const struct argspec policy_set_args[] = {
 static const struct argspec audit_logins_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only attempts with this user name" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only attempts at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only attempts before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 
@@ -109,6 +112,14 @@ static const struct argspec dashboard_series_args[] = {
 	{ "hours", AT_INT, 0, 1, 168, NULL, "the window, ending now (default 24)" },
 	{ "points", AT_INT, 0, 12, 720, NULL,
 	  "buckets per device (default 144: ten minutes over 24 hours)" },
+};
+static const struct argspec device_history_args[] = {
+	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
+	{ "from", AT_TS, 0, 0, 0, NULL,
+	  "the period's start (default: 24 hours before `to`)" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "the period's end, excluded (default: now)" },
+	{ "points", AT_INT, 0, 12, 1000, NULL,
+	  "chart buckets over the period (default 240; none shorter than a minute)" },
 };
 static const struct argspec device_range_args[] = {
 	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },
@@ -143,11 +154,17 @@ static const struct argspec command_get_args[] = {
 static const struct argspec audit_activity_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only actions by this user" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only actions at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only actions before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 static const struct argspec audit_requests_args[] = {
 	{ "user", AT_NAME, 0, 0, 0, NULL, "only requests by this user" },
 	{ "from", AT_TS, 0, 0, 0, NULL, "only requests at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only requests before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
 };
 static const struct argspec audit_phi_args[] = {
@@ -169,7 +186,26 @@ static const struct argspec alert_rule_set_args[] = {
 };
 static const struct argspec sync_log_args[] = {
 	{ "from", AT_TS, 0, 0, 0, NULL, "only reports at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only reports before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
 	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many (default 100)" },
+};
+
+static const char *const report_list_kinds[] = {
+	"inventory", "temperature", "attendance", "other", NULL };
+static const struct argspec report_list_args[] = {
+	{ "kind", AT_ENUM, 0, 0, 0, report_list_kinds, "only reports of this kind" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "only reports generated at or after this time" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "only reports generated before this time" },
+	{ "before", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the next page: the `next` of the previous answer" },
+	{ "limit", AT_INT, 0, 1, 200, NULL, "at most this many (default 50)" },
+};
+static const struct argspec report_get_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "a report of the caller's facility" },
+	{ "offset", AT_INT, 0, 0, 10000, NULL, "rows to skip (default 0)" },
+	{ "limit", AT_INT, 0, 1, 1000, NULL, "at most this many rows (default 100)" },
 };
 
 /* §6 PC sync: argument specs */
@@ -261,6 +297,25 @@ static const struct argspec error_report_args[] = {
 	{ "message", AT_TEXT, 1, 0, 500, NULL, "the error" },
 	{ "trace", AT_TEXT, 0, 0, 8000, NULL, "a stack trace" },
 	{ "version", AT_ID, 0, 0, 0, NULL, "the PC client's version" },
+};
+static const struct argspec report_push_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "the report's id on the PC" },
+	{ "kind", AT_ENUM, 1, 0, 0, report_list_kinds, "what it reports" },
+	{ "title", AT_TEXT, 1, 0, 120, NULL, "what staff read as its name" },
+	{ "ts", AT_TS, 1, 0, 0, NULL, "when the PC generated it" },
+	{ "columns", AT_TEXT, 1, 0, 1000, NULL,
+	  "the column headings, separated by tabs (at most 50)" },
+	{ "rows", AT_INT, 1, 0, 10000, NULL, "how many rows it has" },
+	{ "from", AT_TS, 0, 0, 0, NULL, "the start of the period it covers" },
+	{ "to", AT_TS, 0, 0, 0, NULL, "the end of the period it covers" },
+	{ "command", AT_INT, 0, 1, 9007199254740991LL, NULL,
+	  "the REPORT.REQUEST command it answers" },
+};
+static const struct argspec report_row_args[] = {
+	{ "report", AT_ID, 1, 0, 0, NULL, "a report sent with REPORT.PUSH" },
+	{ "row", AT_INT, 1, 1, 10000, NULL, "its number, from 1" },
+	{ "cells", AT_TEXT, 1, 0, 2000, NULL,
+	  "the row's cells, separated by tabs, one per column" },
 };
 static const char *const release_channels[] = { "stable", "beta", NULL };
 static const struct argspec update_check_args[] = {
@@ -382,7 +437,8 @@ const struct verb verb_table[] = {
 	{ "AUDIT.LOGINS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_logins_args),
 	  h_audit_logins,
 	  "The facility's sign-in attempts, newest first: `ts`, `user` (as"
-	  " typed), `result`, `reason`, `channel`, `device`, `address`." },
+	  " typed), `result`, `reason`, `channel`, `device`, `address`; and"
+	  " `next` (pass it as `before` for the next page; null on the last)." },
 
 	/* §5 portal: h_portal.c, h_commands.c, h_audit.c */
 	{ "DASHBOARD", PROG_PORTAL, ROLE_USER | ROLE_ADMIN, NOARGS, h_dashboard,
@@ -411,6 +467,22 @@ const struct verb verb_table[] = {
 	  "One device's readings, newest first: `device`, `name`, `unit`,"
 	  " `range` (as in DEVICE.LIST), `readings` (`ts`, `value`). NOT_FOUND"
 	  " for another facility's device." },
+	{ "DEVICE.HISTORY", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(device_history_args), h_device_history,
+	  "One device over a period of at most 93 days, reduced by the database"
+	  " for its page: `device`, `name`, `kind`, `location`, `unit`, `range`"
+	  " (as in DEVICE.LIST), `from`, `to`, `bucket_s`; `stats` (`readings`,"
+	  " `min`, `max`, `mean`, `first`, `last`, `out_of_range`: readings"
+	  " outside `range`); `points`, newest first, one per bucket with"
+	  " readings (`ts`, `min`, `max`, `n`); `excursions`, newest first, at"
+	  " most 200: runs of consecutive readings outside the range in force"
+	  " now, each `start`, `last_out`, `end` (the first reading back in"
+	  " range; null while it lasts to the period's end, `ongoing` true),"
+	  " `duration_s` (to `end`, else to `last_out`), `direction` (above or"
+	  " below), `peak` (the value farthest outside), `readings`; and"
+	  " `excursions_total`, `out_of_range_s` (their summed durations)."
+	  " BAD_ARGUMENT when `from` is not before `to` or the period is longer;"
+	  " NOT_FOUND for another facility's device." },
 	{ "DEVICE.RANGE", PROG_PORTAL, ROLE_ADMIN, ARGS(device_range_args),
 	  h_device_range,
 	  "(admin) Overrides the acceptable range the portal flags a device's"
@@ -441,6 +513,20 @@ const struct verb verb_table[] = {
 	  ARGS(report_request_args), h_report_request,
 	  "Queues `REPORT.REQUEST kind=… user=…` for the PC; data: `command`,"
 	  " `line`; logged." },
+	{ "REPORT.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(report_list_args), h_report_list,
+	  "The reports the facility's PCs uploaded, newest first: `reports`,"
+	  " each `report`, `kind`, `title`, `ts` (generated), `from`, `to` (the"
+	  " period it covers, or null), `rows`, `received` (rows arrived),"
+	  " `complete`, `pc`, `requested_by` (the user whose REPORT.REQUEST it"
+	  " answers, or null), `uploaded`, `columns`; and `next`: pass it as"
+	  " `before` for the next page, null on the last." },
+	{ "REPORT.GET", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
+	  ARGS(report_get_args), h_report_get,
+	  "One report as in REPORT.LIST, with `offset` and `cells`: its rows"
+	  " from `offset` + 1 in order (an exception to newest first: a table"
+	  " reads top down), each an array of cells, one per column. NOT_FOUND"
+	  " for another facility's report." },
 	{ "COMMAND.LIST", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
 	  ARGS(command_list_args), h_command_list,
 	  "The facility's `commands`, newest first: `id`, `line`, `user`,"
@@ -451,14 +537,15 @@ const struct verb verb_table[] = {
 	{ "AUDIT.ACTIVITY", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_activity_args),
 	  h_audit_activity,
 	  "The facility's activity log, newest first: `events`, each `ts`,"
-	  " `user`, `module`, `action`, `target`, `detail`, `address`; logged." },
+	  " `user`, `module`, `action`, `target`, `detail`, `address`; `next` as"
+	  " in AUDIT.LOGINS; logged." },
 	{ "AUDIT.REQUESTS", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_requests_args),
 	  h_audit_requests,
 	  "The facility's request log, newest first: `requests`, each `ts`,"
 	  " `request`, `endpoint`, `verb`, `params` (secrets, hashes and e-mail"
 	  " addresses redacted; of a refused request only its keys), `user`,"
 	  " `pc`, `address`, `status`, `code`, `duration_us`, `rule` (a PHI"
-	  " refusal's category); logged." },
+	  " refusal's category); `next` as in AUDIT.LOGINS; logged." },
 	{ "AUDIT.PHI", PROG_PORTAL, ROLE_ADMIN, ARGS(audit_phi_args),
 	  h_audit_phi,
 	  "How often patient data was refused, never what: `refusals`, one per"
@@ -489,7 +576,8 @@ const struct verb verb_table[] = {
 	  "Daily-sync and error reports from the PCs, newest first: `syncs`,"
 	  " each `ts`, `pc`, `kind`, `date`, `status`, `message`, `trace`,"
 	  " `version`; and `pcs`: each PC's `pc`, `last_seen` and `requests`"
-	  " (sync requests since `from`, or in the last 24 hours); logged." },
+	  " (sync requests since `from`, or in the last 24 hours); `next` as in"
+	  " AUDIT.LOGINS; logged." },
 
 	/* §6 PC sync (/api/sync) */
 	{ "PING", PROG_SYNC, ROLE_PC, NOARGS, h_ping,
@@ -574,6 +662,20 @@ const struct verb verb_table[] = {
 	  "An error from the PC, kept in the sync log and mailed to the"
 	  " facility's admins with a recovery address, the same message at most"
 	  " once an hour per facility. data: `recorded`, `mailed`." },
+	{ "REPORT.PUSH", PROG_SYNC, ROLE_PC, ARGS(report_push_args),
+	  h_report_push,
+	  "A report the PC produced (e.g. for REPORT.REQUEST): its header;"
+	  " the rows follow with REPORT.ROW, in the same batch or later ones."
+	  " The same `report` again restates the header (a retry, or a"
+	  " corrected report); rows past the new `rows` are no longer shown."
+	  " data: `report`, `columns` (their number)." },
+	{ "REPORT.ROW", PROG_SYNC, ROLE_PC, ARGS(report_row_args),
+	  h_report_row,
+	  "One row of a report; the same row again replaces it. Every cell is"
+	  " PHI-screened (staff appear by user name). data: `report`, `row`,"
+	  " `stored` (false for a retry that changed nothing). NOT_FOUND for a"
+	  " report not pushed; BAD_ARGUMENT for a row past its `rows` or a cell"
+	  " count other than its columns'." },
 	{ "UPDATE.CHECK", PROG_SYNC, ROLE_PC, ARGS(update_check_args),
 	  h_update_check,
 	  "The newest release newer than `version` (compared numerically; beta"
@@ -603,6 +705,13 @@ const struct argval *call_arg(const struct call *c, const char *key)
 		if (strcmp(c->verb->args[i].key, key) == 0)
 			return &c->v[i];
 	return &absent;
+}
+
+long long call_arg_n(const struct call *c, const char *key, long long dflt)
+{
+	const struct argval *v = call_arg(c, key);
+
+	return v->present ? v->n : dflt;
 }
 
 const char *argtype_name(enum argtype t)

@@ -20,6 +20,8 @@ export const SOURCES = {
   'commands': [...SHELL, 'js/commands.js', 'js/words.js'],
   'admin': [...SHELL, 'js/admin.js', 'js/words.js'],
   'password-change': SHELL,
+  'device-page': [...SHELL, 'js/device.js', 'js/dashboard.js', 'js/i18n.js', 'vendor/uPlot.esm.js'],
+  'report': [...SHELL, 'js/reports.js', 'js/i18n.js'],
 };
 
 // The hash of the files a screenshot shows, as SOURCES.json records it.

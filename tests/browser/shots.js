@@ -30,6 +30,10 @@ async function seed(f) {
     `QUEUE.PUSH queue=Lab ts=${at(-2)} length=6 wait_min=20`,
     `QUEUE.PUSH queue=Front-desk ts=${at(-1)} length=2 wait_min=5`,
     `ALARM.PUSH alarm=AL-7 device=FR-WARD2 status=active severity=high ts=${at(-20)} message="Ward 2 fridge above 8 C"`,
+    `REPORT.PUSH report=STOCK-0302 kind=inventory title="Stock on hand" ts=${at(-30)} columns="Item\\tLot\\tOn hand" rows=4`,
+    ...[['Nitrile gloves, box of 100', 'L-2291', 38], ['Syringes 5 ml', 'L-0412', 250],
+      ['Influenza vaccine, 10 doses', 'FLU-26-118', 12], ['Alcohol swabs', 'L-7730', 900]]
+      .map(([item, lot, n], i) => `REPORT.ROW report=STOCK-0302 row=${i + 1} cells="${item}\\t${lot}\\t${n}"`),
   ]);
   // As if the PC last checked in a minute before T0.
   sql(`UPDATE request_log SET ts = '${at(-1).replace('T', ' ').slice(0, 19)}' WHERE facility_id = ${f.id} AND pc_id IS NOT NULL`);
@@ -66,6 +70,12 @@ async function views(f, size) {
     await p.getByRole('link', { name: 'Admin' }).click();
     await p.locator('#audit-out table').waitFor();
     await shot(p, 'admin', size);
+    await p.goto(BASE + '/#device/FR-WARD2');
+    await p.locator('#device-chart canvas').first().waitFor();
+    await shot(p, 'device-page', size);
+    await p.goto(BASE + '/#report/STOCK-0302');
+    await p.locator('#rv-out tbody tr').first().waitFor();
+    await shot(p, 'report', size);
   } finally { await b.close(); }
 }
 

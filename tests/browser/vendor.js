@@ -1,7 +1,8 @@
 // Copies the portal's third-party browser files into www/vendor/:
 // qrcode-generator (MIT), the QR encoder of the MFA set-up page, and
 // zxcvbn-ts (MIT), the password-strength estimator of the password forms'
-// meter (the server scores with the C port of the same estimator).
+// meter (the server scores with the C port of the same estimator), and
+// uPlot (MIT), the device page's temperature chart.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,8 @@ const FILES = [
   ['@zxcvbn-ts/core', 'dist/zxcvbn-ts.js', 'zxcvbn-core.js', 'MIT licence, zxcvbn-ts contributors'],
   ['@zxcvbn-ts/language-common', 'dist/zxcvbn-ts.js', 'zxcvbn-common.js', 'MIT licence, zxcvbn-ts contributors'],
   ['@zxcvbn-ts/language-en', 'dist/zxcvbn-ts.js', 'zxcvbn-en.js', 'MIT licence, zxcvbn-ts contributors'],
+  ['uplot', 'dist/uPlot.esm.js', 'uPlot.esm.js', 'MIT licence, by Leon Sorokin'],
+  ['uplot', 'dist/uPlot.min.css', 'uPlot.min.css', 'MIT licence, by Leon Sorokin'],
 ];
 
 mkdirSync(out, { recursive: true });

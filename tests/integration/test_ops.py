@@ -71,6 +71,10 @@ def test_each_program_has_its_own_account(stack):
     ("purge", "SELECT * FROM users"),
     ("purge", "UPDATE request_log SET status = 1"),
     ("app", "DELETE FROM login_log"),
+    # reports from the PCs: staff read them, only the PC writes them
+    ("portal", "INSERT INTO report_rows (report_id, n, cells) VALUES (0, 1, 'x')"),
+    ("sync", "DELETE FROM report_rows"),
+    ("auth", "SELECT * FROM reports"),
 ])
 def test_account_refused_outside_its_grants(stack, account, query):
     r = as_account(stack, account, query)

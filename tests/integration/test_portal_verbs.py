@@ -246,7 +246,7 @@ def test_another_facility_sees_nothing(site):
     assert other.ok("COMMAND.LIST")["commands"] == []
     events = other.ok("AUDIT.ACTIVITY", who="boss")["events"]
     assert not any(e["module"] == "commands" for e in events)
-    assert other.ok("SYNC.LOG", who="boss") == {"syncs": [], "pcs": []}
+    assert other.ok("SYNC.LOG", who="boss") == {"syncs": [], "pcs": [], "next": None}
 
 
 def test_needs_a_session(stack):

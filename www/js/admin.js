@@ -8,6 +8,7 @@ import { $, h, clear, confirmAction, plain, say, timeEl, toast, values, when } f
 import { current } from './app.js';
 import { alertsShow, alertsInit } from './alerts.js';
 import { describeAction, describeDetail } from './words.js';
+import { t } from './i18n.js';
 
 // Temporary passwords shown until the admin dismisses them: a reload of
 // the user list must not make one vanish before it was passed on.
@@ -225,15 +226,27 @@ function table(caption, cols, rows) {
     h('tbody', {}, rows.map((x) => h('tr', {}, cols.map(([, fn]) => h('td', {}, fn(x) ?? ''))))));
 }
 
+// The audit view's pages: the cursor of the page shown (null: the
+// newest) and those before it, for "Newer rows".
+const auditPages = { before: [], cursor: null, next: null };
+
 async function showAudit(ev) {
-  if (ev) ev.preventDefault();
+  if (ev) {
+    ev.preventDefault();
+    Object.assign(auditPages, { before: [], cursor: null });
+  }
   const f = values($('#audit-form'));
   const verb = f.view;
   const args = { limit: f.limit || 100 };
   if (verb !== 'SYNC.LOG') args.user = f.user;
   if (f.from) args.from = f.from + 'T00:00:00Z';
+  if (f.to) args.to = new Date(Date.parse(f.to + 'T00:00:00Z') + 86400000).toISOString().slice(0, 19) + 'Z';
+  if (auditPages.cursor) args.before = auditPages.cursor;
   if (f.from && Date.parse(args.from) > Date.now()) {
     return say($('#audit-note'), 'Since is after today: choose today or an earlier day.', 'error');
+  }
+  if (f.from && f.to && f.from > f.to) {
+    return say($('#audit-note'), t('Since is after Until: choose an earlier Since or a later Until.'), 'error');
   }
   if (verb === 'SYNC.LOG' && f.user) {
     say($('#audit-note'), 'PC reports are not made by a user: the User filter does not apply to them.', 'info');
@@ -245,7 +258,12 @@ async function showAudit(ev) {
   const [key, cols] = COLUMNS[verb];
   const rows = r.data[key];
   const label = $('#au-view').selectedOptions[0].textContent;
-  const out = [table(`${label}: ${rows.length} row${rows.length === 1 ? '' : 's'}, newest first`, cols, rows)];
+  auditPages.next = r.data.next;
+  $('#audit-newer').disabled = !auditPages.before.length;
+  $('#audit-older').disabled = !auditPages.next;
+  const out = [table(auditPages.cursor
+    ? t('{label}: {n} older rows, newest first', { label, n: rows.length })
+    : `${label}: ${rows.length} row${rows.length === 1 ? '' : 's'}, newest first`, cols, rows)];
   if (verb === 'SYNC.LOG') {
     out.unshift(table(`PC check-ins ${f.from ? 'since ' + f.from : 'in the last 24 hours'}`,
       [['PC', (x) => x.pc], ['Last check-in', (x) => timeEl(x.last_seen)], ['Requests', (x) => String(x.requests)]],
@@ -258,6 +276,7 @@ export function adminShow() {
   alertsShow();
   loadUsers();
   loadPolicy();
+  Object.assign(auditPages, { before: [], cursor: null });
   showAudit();
 }
 
@@ -269,4 +288,13 @@ export function adminInit() {
   $('#users-next').addEventListener('click', () => { page++; renderUsers(); });
   $('#policy-form').addEventListener('submit', savePolicy);
   $('#audit-form').addEventListener('submit', showAudit);
+  $('#audit-older').addEventListener('click', () => {
+    auditPages.before.push(auditPages.cursor);
+    auditPages.cursor = auditPages.next;
+    showAudit();
+  });
+  $('#audit-newer').addEventListener('click', () => {
+    auditPages.cursor = auditPages.before.pop() ?? null;
+    showAudit();
+  });
 }

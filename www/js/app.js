@@ -9,11 +9,13 @@ import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
 import * as wrapper from './wrapper.js';
 import { accountShow, accountInit } from './account.js';
+import { deviceRoute, deviceShow, deviceHide } from './device.js';
+import { reportRoute, reportsShow } from './reports.js';
 import { attachMeter } from './strength.js';
 import { alarmsInit, alarmsReset } from './alarms.js';
 import { draftsRestore, draftsSave, fillWho, keepInit, keepTouched, rememberWho } from './keep.js';
 
-const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account'];
+const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account', 'device', 'reports'];
 const ERR = {
   AUTH_FAILED: 'The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.',
   THROTTLED: 'Too many failed sign-ins from this device. Wait 15 minutes and try again.',
@@ -31,6 +33,7 @@ function show(name) {
   }
   if (name !== 'dashboard') dashboardHide();
   if (name !== 'commands') commandsHide();
+  if (name !== 'device') deviceHide();
   document.title = $('#view-' + name + ' h1').textContent + ' · Infosys portal';
   $('#main').focus();
 }
@@ -39,14 +42,25 @@ function route() {
   if (!session) return show('signin');
   if (session.must_change_password) return show('password');
   if (session.mfa_enroll_required) return show('enroll');
+  const dev = deviceRoute(location.hash);
+  if (dev) {
+    show('device');
+    return deviceShow(dev);
+  }
+  const report = reportRoute(location.hash);
+  if (report) {
+    show('reports');
+    return reportsShow(report);
+  }
   let view = location.hash.slice(1) || 'dashboard';
-  if (!['dashboard', 'commands', 'admin', 'account'].includes(view)) view = 'dashboard';
+  if (!['dashboard', 'commands', 'admin', 'account', 'reports'].includes(view)) view = 'dashboard';
   if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
   show(view);
   if (view === 'dashboard') dashboardShow();
   if (view === 'commands') commandsShow();
   if (view === 'admin') adminShow();
   if (view === 'account') accountShow();
+  if (view === 'reports') reportsShow(null);
 }
 
 function signedIn(data) {

@@ -4,7 +4,7 @@
 // range first. Refreshed every 30 s in the background
 // (Infosys-Background: 1) while the view is open.
 import { portal } from './proto.js';
-import { $, h, clear, plain, say, timeEl, toast, when } from './dom.js';
+import { $, h, clear, plain, saveFile, say, timeEl, toast, when } from './dom.js';
 import { tempChart } from './chart.js';
 import { current } from './app.js';
 import { alarmsSeen } from './alarms.js';
@@ -175,13 +175,7 @@ async function downloadCsv(d) {
     toast(plain(r.error, 'The temperature log could not be read.'), 'error');
     return;
   }
-  const blob = new Blob([readingsCsv(d, r.data.readings)], { type: 'text/csv' });
-  const a = h('a', { href: URL.createObjectURL(blob),
-    download: `${d.device}-${new Date().toISOString().slice(0, 10)}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  saveFile(`${d.device}-${new Date().toISOString().slice(0, 10)}.csv`, readingsCsv(d, r.data.readings));
 }
 
 function rangeLine(d) {
@@ -196,7 +190,9 @@ function deviceItem(d, readings) {
   const old = latest && Date.now() - Date.parse(latest.ts) > READING_OLD_MS;
   const admin = (current() || {}).role === 'admin';
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
-    h('h3', {}, deviceName(d), h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
+    // The name opens the device's page: its history, excursions and log.
+    h('h3', {}, h('a', { href: '#device/' + encodeURIComponent(d.device) }, deviceName(d)),
+      h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
     latest
       ? h('p', { class: 'reading' + (bad ? ' reading-bad' : '') },
           fmtValue(latest.value, d.unit),

@@ -35,6 +35,26 @@ export function when(ts) {
   return d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
 }
 
+// A time (ms or Date) in the protocol's `ts` form.
+export function tsOf(t) {
+  return new Date(t).toISOString().slice(0, 19) + 'Z';
+}
+
+// The start of a local day "YYYY-MM-DD" (a date input's value) in ms, or NaN.
+export function localDay(s) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(s || '');
+  return m ? new Date(+m[1], +m[2] - 1, +m[3]).getTime() : NaN;
+}
+
+// Hands text to the browser as a downloaded file.
+export function saveFile(name, text, type = 'text/csv') {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
 export function timeEl(ts) {
   return h('time', { datetime: ts || '' }, when(ts));
 }
