@@ -1,4 +1,5 @@
 // dom — building the page from data without ever parsing data as HTML.
+import { t } from './i18n.js';
 
 // h('li', {class: 'x', onclick: f}, 'text', child…): an element.
 export function h(tag, attrs = {}, ...children) {
@@ -88,18 +89,19 @@ export function confirmAction(question, action) {
 }
 
 const PLAIN = {
-  PHI_REJECTED: 'Not sent: the text looks like it contains a patient identifier. Remove it and try again.',
-  FORBIDDEN: 'Only a facility admin can do that.',
-  NOT_FOUND: 'That is no longer there. Reload the page and try again.',
-  UNAVAILABLE: 'The server is not answering for a moment. Try again in a minute.',
-  INTERNAL: 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.',
-  THROTTLED: 'Too many attempts. Wait a few minutes and try again.',
+  PHI_REJECTED: t('Not sent: the text looks like it contains a patient identifier. Remove it and try again.'),
+  FORBIDDEN: t('Only a facility admin can do that.'),
+  NOT_FOUND: t('That is no longer there. Reload the page and try again.'),
+  UNAVAILABLE: t('The server is not answering for a moment. Try again in a minute.'),
+  INTERNAL: t('Something went wrong on the server. Try again; if it keeps happening, tell your administrator.'),
+  THROTTLED: t('Too many attempts. Wait a few minutes and try again.'),
 };
 
 // The words a person reads for a refused request: never a code or the
 // server's technical message. A policy message loses its rule name
 // ("min_length: the password needs…" reads "The password needs…").
-export function plain(error, fallback = 'That did not work. Try again.') {
+export function plain(error, fallback = t('That did not work. Try again.')) {
+
   if (!error) return fallback;
   if (error.code === 'NETWORK') return error.message;
   if (error.code === 'POLICY') {
