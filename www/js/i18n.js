@@ -1,7 +1,7 @@
 // i18n — the page's words in the reader's language: one catalogue per
 // language, keyed by the English sentence (gettext's idea, without a build
 // step). t('Sign in') is "Iniciar sesión" for a Spanish browser;
-// t('{n} new alarms', { n: 3 }) fills its placeholders; a sentence the
+// t(english, { n: 3 }) fills the sentence's {n}; a sentence the
 // catalogue lacks stays English. The language is the first of the
 // browser's (navigator.languages) that has a catalogue, else English.
 // Numbers and times are formatted by the browser's own locale (dom.js).
