@@ -336,6 +336,8 @@ export const ES = {
   "Sync key used by a new PC": "Clave de sincronización usada por un PC nuevo",
   "Admin signed in from a new address": "Administrador conectado desde una dirección nueva",
   "Daily sync missed": "Sincronización diaria no realizada",
+  "Facility PC offline": "PC del centro desconectado",
+
   "The security alerts could not be read or changed. Try again.": "No se pudieron leer ni cambiar las alertas de seguridad. Inténtelo de nuevo.",
   "Security alert": "Alerta de seguridad",
   "“{alert}” was acknowledged.": "Se confirmó «{alert}».",

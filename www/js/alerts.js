@@ -12,6 +12,8 @@ const TITLES = {
   new_pc: t('Sync key used by a new PC'),
   admin_new_address: t('Admin signed in from a new address'),
   daily_sync_missed: t('Daily sync missed'),
+  pc_offline: t('Facility PC offline'),
+
 };
 
 const msg = (text, kind) => say($('#alerts-msg'), text, kind);
