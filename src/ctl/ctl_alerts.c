@@ -27,11 +27,12 @@
 #define DAILY_DEADLINE_HOUR 2
 #define PC_RETIRED_S (7 * 24 * 3600)
 
-/* Each PC's last request: a loose scan of ix_request_log_facility_pc_ts,
- * one dive per PC (as the dashboard's). */
 static const char sql_active_facilities[] =
 	"SELECT id FROM facilities WHERE active = 1 ORDER BY id";
 
+/* The PCs quiet since before the threshold but seen within the week: a
+ * loose scan of ix_request_log_facility_pc_ts, one dive per PC (as the
+ * dashboard's). */
 static const char sql_pcs_last[] =
 	"SELECT pc_id, MAX(ts) FROM request_log WHERE facility_id = ?"
 	" AND pc_id IS NOT NULL GROUP BY pc_id"
@@ -106,7 +107,8 @@ static int check_facility(struct ctx *ctx, long long fac, const char *zone,
 static int check_pcs(struct ctx *ctx, long long fac, int *raised,
 		     struct err *err)
 {
-	long long quiet = conf_get_int(ctx->conf, "alerts", "pc_quiet_min", 10) * 60;
+	long long quiet = 60 * conf_get_int(ctx->conf, "alerts",
+					    "pc_quiet_min", 10);
 	struct dbparam p[] = { P_INT(fac), P_INT((long long)ctx->now - quiet),
 			       P_INT((long long)ctx->now - PC_RETIRED_S) };
 	struct dbres r, seen;
@@ -120,10 +122,13 @@ static int check_pcs(struct ctx *ctx, long long fac, int *raised,
 
 		if (ts_from_db(dbres_get(&r, i, 1), since) != 0)
 			continue;
-		const char *subject = arena_printf(ctx->arena, "%s since %s", pc, since);
-		struct dbparam q[] = { P_INT(fac), P_STR(alert_rule_name(ALERT_PC_OFFLINE)),
-				       P_STR(subject) };
-		if (db_query(ctx->db, sql_spell_alerted, q, 3, ctx->arena, &seen, err) != 0)
+		const char *subject = arena_printf(ctx->arena, "%s since %s",
+						   pc, since);
+		struct dbparam q[] = {
+			P_INT(fac), P_STR(alert_rule_name(ALERT_PC_OFFLINE)),
+			P_STR(subject) };
+		if (db_query(ctx->db, sql_spell_alerted, q, 3, ctx->arena,
+			     &seen, err) != 0)
 			return -1;
 		if (seen.nrows > 0)
 			continue;
@@ -157,14 +162,14 @@ static int alerts_run(void)
 				   dbres_get(&r, i, 2), &raised, &err) != 0)
 			return ctl_fail(&err);
 	struct dbres all;
-	if (db_query(ctx.db, sql_active_facilities, NULL, 0, ctx.arena, &all, &err) != 0)
+	if (db_query(ctx.db, sql_active_facilities, NULL, 0, ctx.arena, &all,
+		     &err) != 0)
 		return ctl_fail(&err);
 	for (size_t i = 0; i < all.nrows; i++)
 		if (check_pcs(&ctx, strtoll(dbres_get(&all, i, 0), NULL, 10),
 			      &raised, &err) != 0)
 			return ctl_fail(&err);
 	printf("alerts: %zu facilities checked, %d new alerts\n", all.nrows, raised);
-
 	return CTL_OK;
 }
 

@@ -43,7 +43,6 @@ const char *const alert_rule_names[] = {
 	"pc_offline", NULL,
 };
 
-
 const char *alert_rule_name(enum alert_rule r)
 {
 	return rules[r].name;

@@ -14,7 +14,6 @@
  * alert_after_login from the login log, alert_after_request after each
  * request, and `infosysctl alerts run` for the missed daily sync and a
  * facility PC gone quiet. */
-
 #ifndef INFOSYS_ALERT_H
 #define INFOSYS_ALERT_H
 

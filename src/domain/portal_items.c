@@ -144,7 +144,6 @@ int portal_pcs(struct ctx *ctx, json_t *out, struct err *err)
 			"pc", dbres_get(&r, i, 0),
 			"last_seen", portal_ts(dbres_get(&r, i, 1)),
 			"quiet_s", (json_int_t)strtoll(dbres_get(&r, i, 2), NULL, 10)));
-
 	return 0;
 }
 

@@ -55,7 +55,6 @@ int portal_range_out(const struct dbres *r, size_t i, size_t col, double v);
 
 /* The facility's PCs, last heard from first: {pc, last_seen, quiet_s}
  * (seconds since last_seen by the server's clock, ctx->now). */
-
 int portal_pcs(struct ctx *ctx, json_t *out, struct err *err);
 
 /* `ts` text of a MariaDB DATETIME, or JSON null. */

@@ -392,7 +392,6 @@ const struct verb verb_table[] = {
 	  " facility's PCs, each `pc`, `last_seen` (its last sync request) and"
 	  " `quiet_s` (seconds since, by the server's clock), last heard from"
 	  " first." },
-
 	{ "DASHBOARD.SERIES", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
 	  ARGS(dashboard_series_args), h_dashboard_series,
 	  "Every device's readings of the last `hours`, down-sampled by the"

@@ -16,6 +16,7 @@ export const SOURCES = {
   'dashboard': DASH,
   'device-range': DASH,
   'pc-quiet': DASH,
+  'dashboard-es': [...DASH, 'i18n/es.js'],
   'idle-warning': DASH,
   'idle-signed-out': SHELL,
   'commands': [...SHELL, 'js/commands.js', 'js/words.js'],

@@ -337,7 +337,6 @@ export const ES = {
   "Admin signed in from a new address": "Administrador conectado desde una dirección nueva",
   "Daily sync missed": "Sincronización diaria no realizada",
   "Facility PC offline": "PC del centro desconectado",
-
   "The security alerts could not be read or changed. Try again.": "No se pudieron leer ni cambiar las alertas de seguridad. Inténtelo de nuevo.",
   "Security alert": "Alerta de seguridad",
   "“{alert}” was acknowledged.": "Se confirmó «{alert}».",
@@ -444,6 +443,15 @@ export const ES = {
     "Algo falló en el servidor. Inténtelo de nuevo; si sigue ocurriendo, avise a su administrador.",
   "Too many attempts. Wait a few minutes and try again.": "Demasiados intentos. Espere unos minutos e inténtelo de nuevo.",
   "That did not work. Try again.": "No ha funcionado. Inténtelo de nuevo.",
+  "The password needs at least {n} characters.": "La contraseña necesita al menos {n} caracteres.",
+  "The password needs a digit.": "La contraseña necesita un dígito.",
+  "The password needs upper- and lower-case letters.": "La contraseña necesita mayúsculas y minúsculas.",
+  "The password needs a character other than a letter or digit.": "La contraseña necesita un carácter que no sea letra ni dígito.",
+  "The password must not contain the user name.": "La contraseña no puede contener el nombre de usuario.",
+  "The password is too common.": "La contraseña es demasiado común.",
+  "The password is too easy to guess (score {score} of 4, at least {min} needed): add words or characters that are not a name, a pattern or a date.":
+    "La contraseña es demasiado fácil de adivinar (puntuación {score} de 4, se necesita al menos {min}): añada palabras o caracteres que no sean un nombre, un patrón ni una fecha.",
+  "The password was one of your last {n}.": "La contraseña es una de sus últimas {n}.",
   "The server at {server} could not be reached, or it does not accept this app. Check the server address and the connection; if both are right, ask your administrator to allow this app.":
     "No se pudo contactar con el servidor {server}, o no acepta esta aplicación. Compruebe la dirección del servidor y la conexión; si ambas son correctas, pida a su administrador que permita esta aplicación.",
   "The server could not be reached. Check the connection and try again.": "No se pudo contactar con el servidor. Compruebe la conexión e inténtelo de nuevo.",

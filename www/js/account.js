@@ -2,7 +2,6 @@
 // the strength meter) and see their sessions, ending any or all others.
 import { auth } from './proto.js';
 import { $, h, clear, plain, say, timeEl, values } from './dom.js';
-
 import { current } from './app.js';
 import { t } from './i18n.js';
 

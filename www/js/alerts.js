@@ -57,7 +57,6 @@ async function setMail(rule, on) {
 async function loadRules() {
   const r = await portal('ALERT.RULES');
   if (!r.ok) return failed(r);
-
   clear($('#alert-rules'), r.data.rules.map((x) => h('div', { class: 'check' },
     h('input', { id: 'ar-' + x.rule, type: 'checkbox', checked: x.mail,
       onchange: (ev) => setMail(x.rule, ev.target.checked) }),

@@ -3,7 +3,7 @@
 import { auth, setHooks } from './proto.js';
 import { $, $$, plain, say, toast, values } from './dom.js';
 import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
-import { dashboardShow, dashboardHide } from './dashboard.js';
+import { dashboardShow, dashboardHide, dashboardWatch } from './dashboard.js';
 import { commandsShow, commandsHide, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
@@ -31,7 +31,6 @@ function show(name) {
     if (a.dataset.view === name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (name !== 'dashboard') dashboardHide();
   if (name !== 'commands') commandsHide();
   document.title = $('#view-' + name + ' h1').textContent + ' · ' + t('Infosys portal');
   $('#main').focus();
@@ -46,6 +45,7 @@ function route() {
   if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
   show(view);
   if (view === 'dashboard') dashboardShow();
+  else dashboardWatch();
   if (view === 'commands') commandsShow();
   if (view === 'admin') adminShow();
   if (view === 'account') accountShow();
@@ -214,7 +214,6 @@ function init() {
   translatePage();
   shellRegister();
   setHooks({
-
     activity: () => { idleTouch(); keepTouched(); },
     authLost: (code) => { if (session) signedOut(code); },
   });

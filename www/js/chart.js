@@ -63,7 +63,6 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
              h('text', { class: 'chart-label', x: (L + W - R) / 2, y: H - 6,
                          'text-anchor': 'middle' }, '−12 h'),
              h('text', { class: 'chart-label', x: W - R, y: H - 6, 'text-anchor': 'end' }, t('now')));
-
   if (pts.length) {
     svg.append(h('polyline', { class: 'chart-line',
       points: pts.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ') }));

@@ -122,7 +122,6 @@ export function commandsInit() {
   $('#report-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     queue('REPORT.REQUEST', values(ev.target), t('Report requested'), $('#report-msg'));
-
   });
   $('#cmdlist-form').addEventListener('submit', (ev) => {
     ev.preventDefault();

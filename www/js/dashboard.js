@@ -2,7 +2,8 @@
 // alarms (acknowledge with a note; new ones announced), queues, and
 // devices with their latest reading and a 24-hour chart, what is out of
 // range first. Refreshed every 30 s in the background
-// (Infosys-Background: 1) while the view is open.
+// (Infosys-Background: 1) while someone is signed in, whichever view is
+// open (off the dashboard for its alarms only).
 import { portal } from './proto.js';
 import { $, h, clear, plain, say, timeEl, toast, when } from './dom.js';
 import { tempChart } from './chart.js';
@@ -16,24 +17,21 @@ const PC_QUIET_MS = 10 * 60 * 1000;
 // A device that sent nothing for this long shows its reading as old.
 const READING_OLD_MS = 30 * 60 * 1000;
 const KINDS = { fridge: t('fridge'), freezer: t('freezer'), room: t('room'), incubator: t('incubator'), other: t('other') };
-
 let timer = null, openAck = null, openRange = null, last = null;
 
 function fmtValue(v, unit) {
   return `${Number(v).toFixed(1)} °${unit}`;
 }
 
-// "41 minutes", "3 hours": how long since ts.
-function howLong(ts) {
-  const min = Math.max(0, Math.round((Date.now() - Date.parse(ts)) / 60000));
+// "41 minutes", "3 hours": a span of ms.
+function howLong(ms) {
+  const min = Math.max(0, Math.round(ms / 60000));
   if (min < 90) return min === 1 ? t('1 minute') : t('{n} minutes', { n: min });
   const hours = Math.round(min / 60);
   return hours < 48 ? t('{n} hours', { n: hours }) : t('{n} days', { n: Math.round(hours / 24) });
 }
 
-function minutesAgo(ts) {
-  return t('{time} ago', { time: howLong(ts) });
-}
+const since = (ts) => Date.now() - Date.parse(ts);
 
 // What people call a device: its name, else where it stands.
 export function deviceName(d) {
@@ -48,14 +46,14 @@ export function rangeText(range, unit) {
   return t('at least {min} {unit}', { min: range.min, unit: u });
 }
 
-// Whether a PC has been quiet for PC_QUIET_MS, by the server's clock
-// (quiet_s in the answer) so that a device with a wrong clock is not
-// fooled; the browser's clock only for an answer without it.
-function pcQuiet(pc) {
-  const ms = pc.quiet_s !== undefined && pc.quiet_s !== null ? pc.quiet_s * 1000
-    : Date.now() - Date.parse(pc.last_seen);
-  return ms > PC_QUIET_MS;
+// How long a PC has been quiet, by the server's clock (quiet_s in the
+// answer) so that a device with a wrong clock neither invents nor hides a
+// quiet PC; the browser's clock only for an answer without it.
+function quietMs(pc) {
+  return pc.quiet_s !== undefined && pc.quiet_s !== null ? pc.quiet_s * 1000 : since(pc.last_seen);
 }
+
+const pcQuiet = (pc) => quietMs(pc) > PC_QUIET_MS;
 
 // "PC offline" as an alarm of the page: one per PC and quiet spell (a new
 // spell is a new alarm), gone when the PC checks in again. Not a row of
@@ -64,7 +62,7 @@ function pcAlarms(pcs) {
   return pcs.filter(pcQuiet).map((pc) => ({
     alarm: `pc-offline:${pc.pc}@${pc.last_seen}`, pc: pc.pc, severity: 'high', ts: pc.last_seen,
     where: t('the facility PC {pc}', { pc: pc.pc }),
-    what: t('PC offline: no check-in for {time}.', { time: howLong(pc.last_seen) }),
+    what: t('PC offline: no check-in for {time}.', { time: howLong(quietMs(pc)) }),
   }));
 }
 
@@ -79,7 +77,8 @@ function pcStatus(pcs) {
   el.className = 'pc-status ' + (quiet ? 'pc-quiet' : 'pc-ok');
   clear(el, quiet
     ? h('p', {}, h('strong', {}, t('The facility PC has gone quiet.')), ' ',
-        t('It last checked in at {time} ({ago}); readings and alarms below may be out of date.', { time: when(seen), ago: minutesAgo(seen) }),
+        t('It last checked in at {time} ({ago}); readings and alarms below may be out of date.',
+          { time: when(seen), ago: t('{time} ago', { time: howLong(quietMs(pcs[0])) }) }),
         ' ', t('Check that the PC is on and connected.'))
     : h('p', {}, t('Facility PC checked in at {time}.', { time: when(seen) })));
 }
@@ -223,7 +222,7 @@ function rangeLine(d) {
 function deviceItem(d, readings) {
   const latest = d.latest;
   const bad = latest && latest.out_of_range;
-  const old = latest && Date.now() - Date.parse(latest.ts) > READING_OLD_MS;
+  const old = latest && since(latest.ts) > READING_OLD_MS;
   const admin = (current() || {}).role === 'admin';
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
     h('h3', {}, deviceName(d), h('span', { class: 'device-kind' }, ` ${KINDS[d.kind] || d.kind} · ${d.device}`)),
@@ -233,7 +232,7 @@ function deviceItem(d, readings) {
           bad ? h('span', { class: 'badge badge-high' }, t('out of range')) : null,
           h('span', { class: 'reading-when' }, ' ' + t('at') + ' ', timeEl(latest.ts)))
       : h('p', { class: 'reading' }, t('No reading yet')),
-    old ? h('p', { class: 'reading-old' }, t('No new reading for {time}.', { time: howLong(latest.ts) })) : null,
+    old ? h('p', { class: 'reading-old' }, t('No new reading for {time}.', { time: howLong(since(latest.ts)) })) : null,
     rangeLine(d));
   if (admin && openRange === d.device) li.append(rangeForm(d));
   else if (admin) {
@@ -275,7 +274,9 @@ export async function refresh(foreground = false) {
     return;
   }
   say($('#dash-msg'), '');
-  last = { d: r.data, series: await fetchSeries(r.data.devices) };
+  // Off the dashboard only the alarms matter: the charts wait for it.
+  const shown = !$('#view-dashboard').hidden;
+  last = { d: r.data, series: shown || !last ? await fetchSeries(r.data.devices) : last.series };
   render(foreground);
 }
 
@@ -311,11 +312,27 @@ export function dashboardShow() {
     $('#print-log').addEventListener('click', () => window.print());
   }
   refresh(true);
+  watch();
+}
+
+// The dashboard is read every REFRESH_MS while someone is signed in,
+// whichever view is open, so that a new alarm is noticed (tone, title,
+// notification) from any page and with the tab in the background.
+function watch() {
   clearInterval(timer);
   timer = setInterval(() => { if (!openAck && !openRange) refresh(false); }, REFRESH_MS);
 }
 
+// Signed in on another view: the alarms are watched all the same.
+export function dashboardWatch() {
+  if (timer) return;
+  refresh(false);
+  watch();
+}
+
+// Signed out: nothing more to watch, nothing of the last session kept.
 export function dashboardHide() {
   clearInterval(timer);
   timer = null;
+  last = null;
 }

@@ -20,7 +20,6 @@ export function enrollInit(onDone) {
     ev.preventDefault();
     const r = await auth('MFA.CONFIRM', { otp: values(ev.target).otp });
     if (!r.ok) return say($('#enroll-msg'), t('That code was not accepted. Enter the code your app shows now.'), 'error');
-
     ev.target.reset();
     say($('#enroll-msg'), '');
     onDone();

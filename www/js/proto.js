@@ -56,7 +56,6 @@ export async function send(endpoint, verb, args = {}, opts = {}) {
     return { ok: false, status: 0, error: { code: 'NETWORK', message: wrapper.bundled
       ? t('The server at {server} could not be reached, or it does not accept this app. Check the server address and the connection; if both are right, ask your administrator to allow this app.', { server: wrapper.server() })
       : t('The server could not be reached. Check the connection and try again.') } };
-
   }
   const out = { ok: !!body.ok, status: res.status, data: body.data || {},
                 error: body.error || null };

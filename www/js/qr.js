@@ -35,7 +35,6 @@ export async function qrSvg(text) {
   }
   return h('svg', { viewBox: `0 0 ${n + 2 * q} ${n + 2 * q}`, class: 'qr-code', role: 'img',
                     'aria-label': t('QR code of your two-step sign-in key') },
-
     h('rect', { class: 'qr-bg', x: 0, y: 0, width: n + 2 * q, height: n + 2 * q }),
     h('path', { class: 'qr-fg', d }));
 }

@@ -54,7 +54,6 @@ export function attachMeter(input, out, inputs = () => []) {
     out.hidden = false;
     const advice = r.feedback.warning || (r.score < 3 ? r.feedback.suggestions[0] : '');
     text.textContent = t('Strength: {score}.', { score: WORDS[r.score] }) + (advice ? ' ' + advice : '');
-
   };
   input.addEventListener('input', update);
   input.addEventListener('focus', () => { estimator(); }, { once: true });

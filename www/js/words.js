@@ -73,7 +73,6 @@ const POLICY_WORDS = {
   mfa_admins: (v) => (Number(v) ? t('admins use two-step sign-in') : t('two-step sign-in optional')),
 };
 
-
 // An entry's detail as words: JSON (a policy change) becomes a list of
 // what changed; other text is shown as it is.
 export function describeDetail(e) {
