@@ -5,7 +5,13 @@
  *                           daily sync before: past 02:00 facility time
  *                           with no claim for today, alert
  *                           daily_sync_missed (a timer, e.g. every 15 min;
- *                           the same date is alerted at most hourly)
+ *                           the same date is alerted at most hourly);
+ *                           and for every facility PC that synced within
+ *                           7 days but not for [alerts] pc_quiet_min
+ *                           minutes (10, as the portal's "PC offline"),
+ *                           alert pc_offline once per quiet spell: the
+ *                           subject names the PC and when it went quiet,
+ *                           so the spell is mailed once, not hourly
  *   timezone CODE ZONE      the facility's IANA time zone (default UTC) */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -17,8 +23,26 @@
 #include "ctl.h"
 #include "ctx.h"
 #include "metrics.h"
+#include "timefmt.h"
 
 #define DAILY_DEADLINE_HOUR 2
+#define PC_RETIRED_S (7 * 24 * 3600)
+
+static const char sql_active_facilities[] =
+	"SELECT id FROM facilities WHERE active = 1 ORDER BY id";
+
+/* The PCs quiet since before the threshold but seen within the week: a
+ * loose scan of ix_request_log_facility_pc_ts, one dive per PC (as the
+ * dashboard's). */
+static const char sql_pcs_last[] =
+	"SELECT pc_id, MAX(ts) FROM request_log WHERE facility_id = ?"
+	" AND pc_id IS NOT NULL GROUP BY pc_id"
+	" HAVING MAX(ts) < FROM_UNIXTIME(?) AND MAX(ts) > FROM_UNIXTIME(?)";
+
+/* An alert for this spell was raised before (kept beyond the hour). */
+static const char sql_spell_alerted[] =
+	"SELECT 1 FROM alert_dedup WHERE facility_id = ? AND rule = ?"
+	" AND subject = ?";
 
 static const char sql_facilities[] =
 	"SELECT f.id, f.code, f.time_zone FROM facilities f WHERE f.active = 1"
@@ -81,6 +105,46 @@ static int check_facility(struct ctx *ctx, long long fac, const char *zone,
 	return 0;
 }
 
+static int check_pcs(struct ctx *ctx, long long fac, int *raised,
+		     struct err *err)
+{
+	long long quiet = 60 * conf_get_int(ctx->conf, "alerts",
+					    "pc_quiet_min", 10);
+	struct dbparam p[] = { P_INT(fac), P_INT((long long)ctx->now - quiet),
+			       P_INT((long long)ctx->now - PC_RETIRED_S) };
+	struct dbres r, seen;
+	char since[TS_LEN + 1];
+
+	if (db_query(ctx->db, sql_pcs_last, p, 3, ctx->arena, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nrows; i++) {
+		const char *pc = dbres_get(&r, i, 0);
+		int opened = 0;
+
+		if (ts_from_db(dbres_get(&r, i, 1), since) != 0)
+			continue;
+		const char *subject = arena_printf(ctx->arena, "%s since %s",
+						   pc, since);
+		struct dbparam q[] = {
+			P_INT(fac), P_STR(alert_rule_name(ALERT_PC_OFFLINE)),
+			P_STR(subject) };
+		if (db_query(ctx->db, sql_spell_alerted, q, 3, ctx->arena,
+			     &seen, err) != 0)
+			return -1;
+		if (seen.nrows > 0)
+			continue;
+		if (alert_raise(ctx, fac, ALERT_PC_OFFLINE, subject,
+				arena_printf(ctx->arena, "The facility PC %s has not"
+					     " synced since %s: readings, queues and"
+					     " alarms in the portal are out of date"
+					     " until it does.", pc, since),
+				&opened, err) != 0)
+			return -1;
+		*raised += opened;
+	}
+	return 0;
+}
+
 static int alerts_run(void)
 {
 	struct ctx ctx = { .conf = ctl_conf(), .db = ctl_db(0),
@@ -99,7 +163,15 @@ static int alerts_run(void)
 		if (check_facility(&ctx, strtoll(dbres_get(&r, i, 0), NULL, 10),
 				   dbres_get(&r, i, 2), &raised, &err) != 0)
 			return ctl_fail(&err);
-	printf("alerts: %zu facilities checked, %d new alerts\n", r.nrows, raised);
+	struct dbres all;
+	if (db_query(ctx.db, sql_active_facilities, NULL, 0, ctx.arena, &all,
+		     &err) != 0)
+		return ctl_fail(&err);
+	for (size_t i = 0; i < all.nrows; i++)
+		if (check_pcs(&ctx, strtoll(dbres_get(&all, i, 0), NULL, 10),
+			      &raised, &err) != 0)
+			return ctl_fail(&err);
+	printf("alerts: %zu facilities checked, %d new alerts\n", all.nrows, raised);
 	return CTL_OK;
 }
 

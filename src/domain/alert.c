@@ -31,11 +31,16 @@ static const struct {
 	[ALERT_DAILY_SYNC_MISSED] = { "daily_sync_missed",
 		"no PC claimed the daily sync by 02:00 facility time",
 		"daily sync missed" },
+	[ALERT_PC_OFFLINE] = { "pc_offline",
+		"a facility PC that synced in the last 7 days has been quiet for"
+		" [alerts] pc_quiet_min minutes (10); once per quiet spell",
+		"facility PC offline" },
 };
 
 const char *const alert_rule_names[] = {
 	"account_locked", "address_throttled", "distributed_guessing",
-	"phi_burst", "new_pc", "admin_new_address", "daily_sync_missed", NULL,
+	"phi_burst", "new_pc", "admin_new_address", "daily_sync_missed",
+	"pc_offline", NULL,
 };
 
 void (*alert_counter)(enum alert_rule rule, int opened);

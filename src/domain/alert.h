@@ -12,7 +12,8 @@
  *
  * The rules themselves run where their events happen (alert_rules.c):
  * alert_after_login from the login log, alert_after_request after each
- * request, and `infosysctl alerts run` for the missed daily sync. */
+ * request, and `infosysctl alerts run` for the missed daily sync and a
+ * facility PC gone quiet. */
 #ifndef INFOSYS_ALERT_H
 #define INFOSYS_ALERT_H
 
@@ -26,6 +27,7 @@ enum alert_rule {
 	ALERT_NEW_PC,
 	ALERT_ADMIN_NEW_ADDRESS,
 	ALERT_DAILY_SYNC_MISSED,
+	ALERT_PC_OFFLINE,
 	ALERT_RULES
 };
 

@@ -15,8 +15,11 @@ static const char sql_devices[] =
 	" AND r.ts = (SELECT MAX(x.ts) FROM readings x WHERE x.device_id = d.id)"
 	" WHERE d.facility_id = ? ORDER BY d.id DESC";
 
+/* quiet_s by the server's clock: the portal tells a PC gone quiet by it,
+ * not by the clock of the device it runs on. */
 static const char sql_pcs[] =
-	"SELECT pc_id, MAX(ts) FROM request_log"
+	"SELECT pc_id, MAX(ts), GREATEST(0, TIMESTAMPDIFF(SECOND, MAX(ts),"
+	" FROM_UNIXTIME(?))) FROM request_log"
 	" WHERE facility_id = ? AND pc_id IS NOT NULL"
 	" GROUP BY pc_id ORDER BY MAX(ts) DESC";
 
@@ -131,15 +134,16 @@ int portal_devices(struct ctx *ctx, json_t *out, struct err *err)
 
 int portal_pcs(struct ctx *ctx, json_t *out, struct err *err)
 {
-	struct dbparam p[] = { P_INT(ctx->facility_id) };
+	struct dbparam p[] = { P_INT((long long)ctx->now), P_INT(ctx->facility_id) };
 	struct dbres r;
 
-	if (db_query(ctx->db, sql_pcs, p, 1, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_pcs, p, 2, ctx->arena, &r, err) != 0)
 		return -1;
 	for (size_t i = 0; i < r.nrows; i++)
-		json_array_append_new(out, json_pack("{s:s,s:o}",
+		json_array_append_new(out, json_pack("{s:s,s:o,s:I}",
 			"pc", dbres_get(&r, i, 0),
-			"last_seen", portal_ts(dbres_get(&r, i, 1))));
+			"last_seen", portal_ts(dbres_get(&r, i, 1)),
+			"quiet_s", (json_int_t)strtoll(dbres_get(&r, i, 2), NULL, 10)));
 	return 0;
 }
 

@@ -53,7 +53,8 @@ json_t *portal_range_item(const struct dbres *r, size_t i, size_t col);
 /* 1 when v lies outside row i's range at col (never without a range). */
 int portal_range_out(const struct dbres *r, size_t i, size_t col, double v);
 
-/* The facility's PCs, last heard from first: {pc, last_seen}. */
+/* The facility's PCs, last heard from first: {pc, last_seen, quiet_s}
+ * (seconds since last_seen by the server's clock, ctx->now). */
 int portal_pcs(struct ctx *ctx, json_t *out, struct err *err);
 
 /* `ts` text of a MariaDB DATETIME, or JSON null. */

@@ -445,8 +445,9 @@ const struct verb verb_table[] = {
 	  "Everything the dashboard shows at once: `queues`, active `alarms`,"
 	  " `devices` with their latest reading, the open (pending or"
 	  " delivered) `commands`, each as in the verbs below, and `pcs`: the"
-	  " facility's PCs, each `pc` and `last_seen` (its last sync request),"
-	  " last heard from first." },
+	  " facility's PCs, each `pc`, `last_seen` (its last sync request) and"
+	  " `quiet_s` (seconds since, by the server's clock), last heard from"
+	  " first." },
 	{ "DASHBOARD.SERIES", PROG_PORTAL, ROLE_USER | ROLE_ADMIN,
 	  ARGS(dashboard_series_args), h_dashboard_series,
 	  "Every device's readings of the last `hours`, down-sampled by the"

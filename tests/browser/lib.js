@@ -109,12 +109,13 @@ export async function browser(size = 'phone', opts = {}) {
   };
 }
 
+// By the fields' ids, so that it signs in whatever the page's language.
 export async function signIn(page, f, user, pw = f.passwords[user]) {
   await page.goto(BASE + '/');
-  await page.getByLabel('Facility code', { exact: true }).first().fill(f.code);
-  await page.getByLabel('User name', { exact: true }).first().fill(user);
-  await page.getByLabel('Password', { exact: true }).fill(pw);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#si-facility').fill(f.code);
+  await page.locator('#si-user').fill(user);
+  await page.locator('#si-password').fill(pw);
+  await page.locator('#signin-form button[type=submit]').click();
 }
 
 // A screenshot for docs/screenshots, written only by `make screenshots`

@@ -5,7 +5,8 @@ import { REPO } from './lib.js';
 
 // The www/ files each screenshot shows (name without the -size.png):
 // a change to one of them makes that picture stale, and only that one.
-const SHELL = ['index.html', 'css/app.css', 'js/app.js', 'js/dom.js', 'js/proto.js', 'js/idle.js'];
+const SHELL = ['index.html', 'css/app.css', 'js/app.js', 'js/dom.js', 'js/proto.js', 'js/idle.js',
+  'js/i18n.js'];
 const DASH = [...SHELL, 'js/dashboard.js', 'js/chart.js', 'js/alarms.js'];
 
 export const SOURCES = {
@@ -15,6 +16,7 @@ export const SOURCES = {
   'dashboard': DASH,
   'device-range': DASH,
   'pc-quiet': DASH,
+  'dashboard-es': [...DASH, 'i18n/es.js'],
   'idle-warning': DASH,
   'idle-signed-out': SHELL,
   'commands': [...SHELL, 'js/commands.js', 'js/words.js'],

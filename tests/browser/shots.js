@@ -39,9 +39,21 @@ async function seed(f) {
   sql(`UPDATE request_log SET ts = '${at(-1).replace('T', ' ').slice(0, 19)}' WHERE facility_id = ${f.id} AND pc_id IS NOT NULL`);
 }
 
-async function page(size, time = T0) {
-  const b = await browser(size, OPTS);
+async function page(size, time = T0, opts = {}) {
+  // No service worker: every answer goes through the route below.
+  const b = await browser(size, { ...OPTS, serviceWorkers: 'block', ...opts });
   await b.page.clock.setFixedTime(time);
+  // The server's clock is not stopped with the browser's: how long each
+  // PC has been quiet (DASHBOARD pcs quiet_s) is said as at `time`, when
+  // the data was made.
+  await b.page.route('**/api/portal', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    for (const pc of (body.data && body.data.pcs) || []) {
+      pc.quiet_s = Math.round((time - Date.parse(pc.last_seen)) / 1000);
+    }
+    await route.fulfill({ response: res, json: body });
+  });
   return b;
 }
 
@@ -99,6 +111,12 @@ async function phoneOnly(f) {
     await signIn(b.page, f, 'staff');
     await b.page.getByText('The facility PC has gone quiet.').waitFor();
     await shot(b.page, 'pc-quiet', 'phone');
+  } finally { await b.close(); }
+  b = await page('phone', T0, { locale: 'es-ES' });
+  try {
+    await signIn(b.page, f, 'staff');
+    await b.page.getByText('El PC del centro ha dejado de conectarse.').waitFor();
+    await shot(b.page, 'dashboard-es', 'phone');
   } finally { await b.close(); }
   sql(`UPDATE users SET must_change_password = 1 WHERE facility_id = ${f.id} AND name = 'staff'`);
   b = await page('phone');

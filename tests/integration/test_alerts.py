@@ -309,3 +309,39 @@ def test_daily_sync_missed_by_two_am_facility_time(stack):
     assert alerts(done, "daily_sync_missed") == []
     bad = ctl("alerts", "timezone", late.code, "../../etc/passwd", check=False)
     assert bad.returncode == 2
+
+
+def quiet_for(f, minutes, recent_only=False):
+    """As if the facility's PC requests were `minutes` older."""
+    sql(f"UPDATE request_log SET ts = ts - INTERVAL {minutes} MINUTE"
+        f" WHERE facility_id = {f.id} AND pc_id IS NOT NULL"
+        + (" AND ts > UTC_TIMESTAMP() - INTERVAL 5 MINUTE" if recent_only else ""))
+
+
+def test_pc_offline_is_alerted_once_per_quiet_spell(stack):
+    """What the portal shows as "PC offline" reaches the admins' mail when
+    nobody has the portal open: once per spell, not every hour."""
+    quiet, fresh, retired = Facility(), Facility(), Facility()
+    for f in (quiet, fresh, retired):
+        admin_with_mail(f)
+        assert sync(f.sync_key, "PING", pc="PC-A")[0] == 200
+    quiet_for(quiet, 41)
+    quiet_for(retired, 8 * 24 * 60)
+    ctl("alerts", "run")
+    ctl("alerts", "run")
+    rows = alerts(quiet, "pc_offline")
+    assert len(rows) == 1 and rows[0][1].startswith("PC-A since ") and rows[0][2] == "1"
+    assert "has not synced since" in rows[0][4]
+    assert alerts(fresh, "pc_offline") == [] and alerts(retired, "pc_offline") == []
+    # Hours later, the same spell: still the one alert.
+    sql(f"UPDATE alert_dedup SET opened_at = opened_at - INTERVAL 3 HOUR WHERE facility_id = {quiet.id}")
+    ctl("alerts", "run")
+    assert len(alerts(quiet, "pc_offline")) == 1
+    # Back, then quiet again: a new spell, a new alert.
+    assert sync(quiet.sync_key, "PING", pc="PC-A")[0] == 200
+    ctl("alerts", "run")
+    assert len(alerts(quiet, "pc_offline")) == 1
+    quiet_for(quiet, 20, recent_only=True)
+    ctl("alerts", "run")
+    rows = alerts(quiet, "pc_offline")
+    assert len(rows) == 2 and rows[0][1] != rows[1][1]

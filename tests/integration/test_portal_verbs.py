@@ -8,7 +8,7 @@ import time
 import pytest
 
 from authkit import Facility, post, q
-from conftest import api, sync
+from conftest import api, sql, sync
 
 
 def ts(offset=0):
@@ -252,3 +252,15 @@ def test_another_facility_sees_nothing(site):
 def test_needs_a_session(stack):
     status, _, reply = api("/api/portal", "DASHBOARD")
     assert status == 401 and reply["error"]["code"] == "AUTH_REQUIRED"
+
+
+def test_dashboard_says_how_long_a_pc_is_quiet_by_the_servers_clock(stack):
+    """The portal raises "PC offline" from quiet_s, so that a phone with a
+    wrong clock neither invents nor hides it."""
+    p = Portal()
+    assert sync(p.fac.sync_key, "PING", pc="PC-Q")[0] == 200
+    assert 0 <= p.ok("DASHBOARD")["pcs"][0]["quiet_s"] < 120
+    sql(f"UPDATE request_log SET ts = ts - INTERVAL 41 MINUTE WHERE facility_id = {p.fac.id}"
+        " AND pc_id IS NOT NULL")
+    pc = p.ok("DASHBOARD")["pcs"][0]
+    assert pc["pc"] == "PC-Q" and 40 * 60 < pc["quiet_s"] < 43 * 60

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import api, request
 
-CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; "
+CSP = ("default-src 'self'; script-src 'self'; worker-src 'self'; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 POOLS = {"auth": 2, "portal": 3, "sync": 4, "nodb": 1}
 

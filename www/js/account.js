@@ -1,61 +1,62 @@
 // account — the signed-in user's own account: change the password (with
 // the strength meter) and see their sessions, ending any or all others.
 import { auth } from './proto.js';
-import { $, h, clear, say, timeEl, values } from './dom.js';
+import { $, h, clear, plain, say, timeEl, values } from './dom.js';
 import { current } from './app.js';
+import { t } from './i18n.js';
 
 const DEVICES = {
-  windows: 'Windows computer', mac: 'Mac', linux: 'Linux computer', chromeos: 'Chromebook',
-  iphone: 'iPhone', ipad: 'iPad', 'android-phone': 'Android phone',
-  'android-tablet': 'Android tablet', other: 'Other device',
+  windows: t('Windows computer'), mac: 'Mac', linux: t('Linux computer'), chromeos: 'Chromebook',
+  iphone: 'iPhone', ipad: 'iPad', 'android-phone': t('Android phone'),
+  'android-tablet': t('Android tablet'), other: t('Other device'),
 };
 const msg = (text, kind) => say($('#account-msg'), text, kind);
 
 function sessionItem(s) {
-  const what = `${DEVICES[s.device] || DEVICES.other}${s.channel === 'app' ? ' (app)' : ''}`;
+  const what = `${DEVICES[s.device] || DEVICES.other}${s.channel === 'app' ? ' ' + t('(app)') : ''}`;
   return h('li', { class: 'session' },
-    h('p', {}, h('strong', {}, what), s.current ? ' · this device' : '', ` · ${s.address}`),
-    h('p', { class: 'hint' }, 'Signed in ', timeEl(s.started), ' · last active ', timeEl(s.last_seen)),
+    h('p', {}, h('strong', {}, what), s.current ? ' · ' + t('this device') : '', ` · ${s.address}`),
+    h('p', { class: 'hint' }, t('Signed in') + ' ', timeEl(s.started), ' · ' + t('last active') + ' ', timeEl(s.last_seen)),
     s.current ? null : h('button', { type: 'button',
-      onclick: () => endSession(s.id, what) }, `Sign out ${what}`));
+      onclick: () => endSession(s.id, what) }, t('Sign out {device}', { device: what })));
 }
 
 async function loadSessions() {
   const r = await auth('SESSION.LIST');
-  if (!r.ok) return msg(r.error.message, 'error');
+  if (!r.ok) return msg(plain(r.error, t('Your sessions could not be read. Reload and try again.')), 'error');
   clear($('#sessions'), r.data.sessions.map(sessionItem));
   $('#signout-others').hidden = r.data.sessions.length < 2;
 }
 
 async function endSession(id, what) {
   const r = await auth('SESSION.REVOKE', { id });
-  if (!r.ok) return msg('That session could not be ended. Reload and try again.', 'error');
-  msg(`${what} was signed out.`, 'ok');
+  if (!r.ok) return msg(t('That session could not be ended. Reload and try again.'), 'error');
+  msg(t('{device} was signed out.', { device: what }), 'ok');
   loadSessions();
 }
 
 async function endOthers() {
-  if (!confirm('Sign out on every other device? Anyone using your account there is signed out at once.')) return;
+  if (!confirm(t('Sign out on every other device? Anyone using your account there is signed out at once.'))) return;
   const r = await auth('SESSION.REVOKE', { others: 'true' });
-  if (!r.ok) return msg('The other sessions could not be ended. Try again.', 'error');
-  msg('You were signed out on every other device.', 'ok');
+  if (!r.ok) return msg(t('The other sessions could not be ended. Try again.'), 'error');
+  msg(t('You were signed out on every other device.'), 'ok');
   loadSessions();
 }
 
 async function changePassword(ev) {
   ev.preventDefault();
   const f = values(ev.target);
-  if (!f.current || !f.new) return msg('Fill in both passwords.', 'error');
-  if (f.new !== f.confirm) return msg('The two new passwords differ.', 'error');
+  if (!f.current || !f.new) return msg(t('Fill in both passwords.'), 'error');
+  if (f.new !== f.confirm) return msg(t('The two new passwords differ.'), 'error');
   const r = await auth('PASSWORD.CHANGE', { current: f.current, new: f.new });
   if (!r.ok) {
     const code = r.error && r.error.code;
-    return msg(code === 'AUTH_FAILED' ? 'The current password is not right.'
-      : (r.error.message || 'The password was not changed.'), 'error');
+    return msg(code === 'AUTH_FAILED' ? t('The current password is not right.')
+      : plain(r.error, t('The password was not changed. Try again.')), 'error');
   }
   ev.target.reset();
   $('#ac-strength').hidden = true;
-  msg('Your password was changed. You were signed out on every other device.', 'ok');
+  msg(t('Your password was changed. You were signed out on every other device.'), 'ok');
   loadSessions();
 }
 

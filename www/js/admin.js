@@ -21,7 +21,7 @@ async function userAction(verb, user, done) {
   if (verb === 'USER.RESET') {
     shownPasswords.set(user, r.data.password);
     renderUsers();
-    toast(`A temporary password for ${user} is shown in the user list.`, 'ok');
+    toast(t('A temporary password for {user} is shown in the user list.', { user }), 'ok');
     const box = document.getElementById('reset-' + user);
     if (box) box.scrollIntoView({ block: 'nearest' });
     return;
@@ -31,7 +31,7 @@ async function userAction(verb, user, done) {
 }
 
 const DEVICE_WORDS = { windows: 'Windows', mac: 'Mac', linux: 'Linux', chromeos: 'Chromebook',
-  iphone: 'iPhone', ipad: 'iPad', 'android-phone': 'Android phone', 'android-tablet': 'Android tablet' };
+  iphone: 'iPhone', ipad: 'iPad', 'android-phone': t('Android phone'), 'android-tablet': t('Android tablet') };
 
 // Destructive actions ask first; question is what the admin confirms,
 // action the button that does it.
@@ -44,61 +44,67 @@ async function showSessions(user) {
   if (!r.ok) return toast(plain(r.error), 'error');
   const box = $('#sessions-' + CSS.escape(user));
   const list = r.data.sessions;
-  clear(box, list.length === 0 ? h('p', {}, `${user} is not signed in anywhere.`)
+  clear(box, list.length === 0 ? h('p', {}, t('{user} is not signed in anywhere.', { user }))
     : h('ul', { class: 'list' }, list.map((s) => h('li', {},
-      `${DEVICE_WORDS[s.device] || 'Other device'} · ${s.address} · since `, timeEl(s.started),
-      ' · last active ', timeEl(s.last_seen)))),
+      `${DEVICE_WORDS[s.device] || t('Other device')} · ${s.address} · ${t('since')} `, timeEl(s.started),
+      ' · ' + t('last active') + ' ', timeEl(s.last_seen)))),
   list.length === 0 ? null : h('button', { type: 'button', class: 'danger',
-    onclick: () => confirmed(`Sign ${user} out everywhere? They are signed out at once.`,
-      `Sign ${user} out`, 'USER.REVOKE', user, `${user} was signed out everywhere.`) }, `Sign ${user} out everywhere`));
+    onclick: () => confirmed(t('Sign {user} out everywhere? They are signed out at once.', { user }),
+      t('Sign {user} out', { user }), 'USER.REVOKE', user, t('{user} was signed out everywhere.', { user })) },
+  t('Sign {user} out everywhere', { user })));
   box.hidden = false;
 }
 
 async function resetPassword(user) {
   const again = shownPasswords.has(user);
   const ok = await confirmAction(again
-    ? `Reset the password of ${user} again? The temporary password shown now stops working.`
-    : `Reset the password of ${user}? Their current password stops working and they must choose a new one at the next sign-in.`,
-  'Reset password');
+    ? t('Reset the password of {user} again? The temporary password shown now stops working.', { user })
+    : t('Reset the password of {user}? Their current password stops working and they must choose a new one at the next sign-in.', { user }),
+  t('Reset password'));
   if (ok) userAction('USER.RESET', user);
 }
 
 async function disableUser(user) {
-  const ok = await confirmAction(`Disable ${user}? They are signed out at once and cannot sign in until enabled again.`,
-    `Disable ${user}`);
-  if (ok) userAction('USER.DISABLE', user, `${user} was disabled.`);
+  const ok = await confirmAction(t('Disable {user}? They are signed out at once and cannot sign in until enabled again.', { user }),
+    t('Disable {user}', { user }));
+  if (ok) userAction('USER.DISABLE', user, t('{user} was disabled.', { user }));
 }
 
 function resetBox(user) {
   const pw = shownPasswords.get(user);
   if (!pw) return null;
   return h('div', { id: 'reset-' + user, class: 'reset-box' },
-    h('p', {}, `Temporary password for ${user}: pass it on now; ${user} must change it at the next sign-in.`),
+    h('p', {}, t('Temporary password for {user}: pass it on now; {user} must change it at the next sign-in.', { user })),
     h('p', { class: 'secret' }, pw),
     h('button', { type: 'button', onclick: () => { shownPasswords.delete(user); renderUsers(); } },
-      `Done, hide the password of ${user}`));
+      t('Done, hide the password of {user}', { user })));
 }
+
+const STATUS = { active: t('active'), locked: t('locked'), disabled: t('disabled') };
+const ROLE = { user: t('user'), admin: t('admin') };
 
 function userItem(u) {
   const status = u.locked ? 'locked' : u.status;
   const me = u.user === (current() || {}).user;
+  const user = u.user;
   return h('li', { class: 'user user-' + status },
-    h('p', { class: 'user-head' }, h('strong', {}, u.user), ` · ${u.role} · `,
-      h('span', { class: 'badge badge-' + status }, status)),
-    h('p', { class: 'hint' }, `Failed sign-ins: ${u.failed_logins} · last sign-in ${when(u.last_login)}`,
-      u.mfa ? ' · two-step on' : '', u.must_change_password ? ' · must change password' : ''),
+    h('p', { class: 'user-head' }, h('strong', {}, u.user), ` · ${ROLE[u.role] || u.role} · `,
+      h('span', { class: 'badge badge-' + status }, STATUS[status] || status)),
+    h('p', { class: 'hint' }, t('Failed sign-ins: {n}', { n: u.failed_logins }) + ' · ' + t('last sign-in {time}', { time: when(u.last_login) }),
+      u.mfa ? ' · ' + t('two-step on') : '', u.must_change_password ? ' · ' + t('must change password') : ''),
     h('div', { class: 'row' },
       u.locked ? h('button', { type: 'button', class: 'primary',
-        onclick: () => userAction('USER.UNLOCK', u.user, `${u.user} was unlocked.`) }, `Unlock ${u.user}`) : null,
-      h('button', { type: 'button', onclick: () => resetPassword(u.user) }, `Reset password of ${u.user}`),
+        onclick: () => userAction('USER.UNLOCK', user, t('{user} was unlocked.', { user })) }, t('Unlock {user}', { user })) : null,
+      h('button', { type: 'button', onclick: () => resetPassword(user) }, t('Reset password of {user}', { user })),
       u.status !== 'disabled' && !me ? h('button', { type: 'button', class: 'danger',
-        onclick: () => disableUser(u.user) }, `Disable ${u.user}`) : null,
-      h('button', { type: 'button', onclick: () => showSessions(u.user) }, `Sessions of ${u.user}`),
+        onclick: () => disableUser(user) }, t('Disable {user}', { user })) : null,
+      h('button', { type: 'button', onclick: () => showSessions(user) }, t('Sessions of {user}', { user })),
       u.status === 'disabled' ? h('button', { type: 'button',
-        onclick: () => userAction('USER.ENABLE', u.user, `${u.user} can sign in again.`) }, `Enable ${u.user}`) : null,
+        onclick: () => userAction('USER.ENABLE', user, t('{user} can sign in again.', { user })) }, t('Enable {user}', { user })) : null,
       u.mfa && !me ? h('button', { type: 'button', class: 'danger',
-        onclick: () => confirmed(`Reset two-step sign-in of ${u.user}? They are signed out and set it up again at the next sign-in.`,
-          'Reset two-step sign-in', 'USER.MFA.RESET', u.user, `Two-step sign-in of ${u.user} was reset.`) }, `Reset two-step of ${u.user}`) : null),
+        onclick: () => confirmed(t('Reset two-step sign-in of {user}? They are signed out and set it up again at the next sign-in.', { user }),
+          t('Reset two-step sign-in'), 'USER.MFA.RESET', user, t('Two-step sign-in of {user} was reset.', { user })) },
+      t('Reset two-step of {user}', { user })) : null),
     resetBox(u.user),
     h('div', { id: 'sessions-' + u.user, class: 'sessions-box', hidden: true }));
 }
@@ -124,9 +130,9 @@ function renderUsers() {
     .sort(SORT[f.sort]);
   page = Math.min(page, Math.max(0, Math.ceil(shown.length / PAGE) - 1));
   const slice = shown.slice(page * PAGE, (page + 1) * PAGE);
-  clear($('#users'), slice.length ? slice.map(userItem) : [h('li', { class: 'empty' }, 'No user matches.')]);
+  clear($('#users'), slice.length ? slice.map(userItem) : [h('li', { class: 'empty' }, t('No user matches.'))]);
   $('#users-count').textContent = shown.length
-    ? `Users ${page * PAGE + 1}–${page * PAGE + slice.length} of ${shown.length}` : '';
+    ? t('Users {first}–{last} of {n}', { first: page * PAGE + 1, last: page * PAGE + slice.length, n: shown.length }) : '';
   $('#users-prev').hidden = page === 0;
   $('#users-next').hidden = (page + 1) * PAGE >= shown.length;
 }
@@ -174,7 +180,7 @@ async function savePolicy(ev) {
   if (bad) {
     const label = form.querySelector(`label[for="${bad.id}"]`).dataset.name;
     bad.focus();
-    return say(out, `${label} must be a whole number from ${bad.min} to ${bad.max}.`, 'error');
+    return say(out, t('{field} must be a whole number from {min} to {max}.', { field: label, min: bad.min, max: bad.max }), 'error');
   }
   const f = values(form);
   // Only what changed, so that the activity log says what was changed.
@@ -183,40 +189,40 @@ async function savePolicy(ev) {
     if (Number(f[field]) * per !== Number(policy[key])) args[key] = Number(f[field]) * per;
   }
   for (const k of FLAGS) if (Number(f[k]) !== Number(policy[k])) args[k] = f[k];
-  if (!Object.keys(args).length) return say(out, 'Nothing was changed.', 'info');
+  if (!Object.keys(args).length) return say(out, t('Nothing was changed.'), 'info');
   const r = await portal('POLICY.SET', args);
-  if (!r.ok) return say(out, plain(r.error, 'The policy was not saved. Check the values and try again.'), 'error');
+  if (!r.ok) return say(out, plain(r.error, t('The policy was not saved. Check the values and try again.')), 'error');
   Object.assign(policy, Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Number(v)])));
-  say(out, 'The policy was saved.', 'ok');
-  toast('The policy was saved.', 'ok');
+  say(out, t('The policy was saved.'), 'ok');
+  toast(t('The policy was saved.'), 'ok');
 }
 
-const RESULT = { success: 'Signed in', failure: 'Refused' };
+const RESULT = { success: t('Signed in'), failure: t('Refused') };
+const WHERE = { web: t('web'), app: t('app'), pc: 'PC' };
 
 function requestStatus(x) {
-  if (x.status < 300) return 'Done';
-  if (x.status === 401) return 'Not signed in';
-  if (x.status === 403) return 'Not allowed';
-  if (x.status === 422) return 'Refused';
-  if (x.status >= 500) return 'Server error';
-  return 'Refused';
+  if (x.status < 300) return t('Done');
+  if (x.status === 401) return t('Not signed in');
+  if (x.status === 403) return t('Not allowed');
+  if (x.status >= 500) return t('Server error');
+  return t('Refused');
 }
 
 // Columns of each audit view: [heading, item → text or node].
 const COLUMNS = {
-  'AUDIT.LOGINS': ['logins', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user],
-    ['Result', (x) => RESULT[x.result] || x.result], ['Reason', (x) => (x.reason || '').replace(/_/g, ' ')],
-    ['Where', (x) => x.channel], ['Address', (x) => x.address]]],
-  'AUDIT.ACTIVITY': ['events', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user],
-    ['What', (x) => describeAction(x)], ['Detail', (x) => describeDetail(x)],
-    ['Address', (x) => x.address]]],
-  'AUDIT.REQUESTS': ['requests', [['Time', (x) => timeEl(x.ts)], ['User', (x) => x.user || (x.pc ? `PC ${x.pc}` : '')],
-    ['Request', (x) => x.verb || x.endpoint], ['Result', requestStatus],
+  'AUDIT.LOGINS': ['logins', [[t('Time'), (x) => timeEl(x.ts)], [t('User'), (x) => x.user],
+    [t('Result'), (x) => RESULT[x.result] || x.result], [t('Reason'), (x) => (x.reason || '').replace(/_/g, ' ')],
+    [t('Where'), (x) => WHERE[x.channel] || x.channel], [t('Address'), (x) => x.address]]],
+  'AUDIT.ACTIVITY': ['events', [[t('Time'), (x) => timeEl(x.ts)], [t('User'), (x) => x.user],
+    [t('What'), (x) => describeAction(x)], [t('Detail'), (x) => describeDetail(x)],
+    [t('Address'), (x) => x.address]]],
+  'AUDIT.REQUESTS': ['requests', [[t('Time'), (x) => timeEl(x.ts)], [t('User'), (x) => x.user || (x.pc ? `PC ${x.pc}` : '')],
+    [t('Request'), (x) => x.verb || x.endpoint], [t('Result'), requestStatus],
     ['ms', (x) => (x.duration_us / 1000).toFixed(1)]]],
-  'SYNC.LOG': ['syncs', [['Time', (x) => timeEl(x.ts)], ['PC', (x) => x.pc],
-    ['What', (x) => (x.kind === 'daily' ? `Daily sync of ${x.date}` : 'Error report')],
-    ['Result', (x) => (x.status === 'ok' ? 'OK' : x.status === 'error' ? 'Failed' : '')],
-    ['Message', (x) => x.message], ['Version', (x) => x.version]]],
+  'SYNC.LOG': ['syncs', [[t('Time'), (x) => timeEl(x.ts)], ['PC', (x) => x.pc],
+    [t('What'), (x) => (x.kind === 'daily' ? t('Daily sync of {date}', { date: x.date }) : t('Error report'))],
+    [t('Result'), (x) => (x.status === 'ok' ? 'OK' : x.status === 'error' ? t('Failed') : '')],
+    [t('Message'), (x) => x.message], [t('Version'), (x) => x.version]]],
 };
 
 function table(caption, cols, rows) {
@@ -243,18 +249,18 @@ async function showAudit(ev) {
   if (f.to) args.to = new Date(Date.parse(f.to + 'T00:00:00Z') + 86400000).toISOString().slice(0, 19) + 'Z';
   if (auditPages.cursor) args.before = auditPages.cursor;
   if (f.from && Date.parse(args.from) > Date.now()) {
-    return say($('#audit-note'), 'Since is after today: choose today or an earlier day.', 'error');
+    return say($('#audit-note'), t('Since is after today: choose today or an earlier day.'), 'error');
   }
   if (f.from && f.to && f.from > f.to) {
     return say($('#audit-note'), t('Since is after Until: choose an earlier Since or a later Until.'), 'error');
   }
   if (verb === 'SYNC.LOG' && f.user) {
-    say($('#audit-note'), 'PC reports are not made by a user: the User filter does not apply to them.', 'info');
+    say($('#audit-note'), t('PC reports are not made by a user: the User filter does not apply to them.'), 'info');
   } else {
     say($('#audit-note'), '');
   }
   const r = await portal(verb, args);
-  if (!r.ok) return toast(plain(r.error, 'The log could not be read. Check the filters and try again.'), 'error');
+  if (!r.ok) return toast(plain(r.error, t('The log could not be read. Check the filters and try again.')), 'error');
   const [key, cols] = COLUMNS[verb];
   const rows = r.data[key];
   const label = $('#au-view').selectedOptions[0].textContent;
@@ -262,12 +268,14 @@ async function showAudit(ev) {
   $('#audit-newer').disabled = !auditPages.before.length;
   $('#audit-older').disabled = !auditPages.next;
   const out = [table(auditPages.cursor
-    ? t('{label}: {n} older rows, newest first', { label, n: rows.length })
-    : `${label}: ${rows.length} row${rows.length === 1 ? '' : 's'}, newest first`, cols, rows)];
+    ? t('{log}: {n} older rows, newest first', { log: label, n: rows.length })
+    : rows.length === 1 ? t('{log}: 1 row, newest first', { log: label })
+      : t('{log}: {n} rows, newest first', { log: label, n: rows.length }), cols, rows)];
   if (verb === 'SYNC.LOG') {
-    out.unshift(table(`PC check-ins ${f.from ? 'since ' + f.from : 'in the last 24 hours'}`,
-      [['PC', (x) => x.pc], ['Last check-in', (x) => timeEl(x.last_seen)], ['Requests', (x) => String(x.requests)]],
+    out.unshift(table(f.from ? t('PC check-ins since {date}', { date: f.from }) : t('PC check-ins in the last 24 hours'),
+      [['PC', (x) => x.pc], [t('Last check-in'), (x) => timeEl(x.last_seen)], [t('Requests'), (x) => String(x.requests)]],
       r.data.pcs));
+
   }
   clear($('#audit-out'), out);
 }

@@ -3,7 +3,7 @@
 import { auth, setHooks } from './proto.js';
 import { $, $$, plain, say, toast, values } from './dom.js';
 import { idleStart, idleTouch, idleTimeout, stop as idleStop } from './idle.js';
-import { dashboardShow, dashboardHide } from './dashboard.js';
+import { dashboardShow, dashboardHide, dashboardWatch } from './dashboard.js';
 import { commandsShow, commandsHide, commandsInit, commandsStop } from './commands.js';
 import { adminShow, adminInit } from './admin.js';
 import { enrollInit } from './enroll.js';
@@ -13,13 +13,15 @@ import { deviceRoute, deviceShow, deviceHide } from './device.js';
 import { reportRoute, reportsShow } from './reports.js';
 import { attachMeter } from './strength.js';
 import { alarmsInit, alarmsReset } from './alarms.js';
+import { t, translatePage } from './i18n.js';
+import { shellRegister } from './shell.js';
 import { draftsRestore, draftsSave, fillWho, keepInit, keepTouched, rememberWho } from './keep.js';
 
 const VIEWS = ['signin', 'password', 'enroll', 'dashboard', 'commands', 'admin', 'account', 'device', 'reports'];
 const ERR = {
-  AUTH_FAILED: 'The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.',
-  THROTTLED: 'Too many failed sign-ins from this device. Wait 15 minutes and try again.',
-  MFA_REQUIRED: 'Enter the one-time code from your authenticator app.',
+  AUTH_FAILED: t('The facility code, user name or password is not right, or the account is locked. Check them and try again, or ask your facility admin.'),
+  THROTTLED: t('Too many failed sign-ins from this device. Wait 15 minutes and try again.'),
+  MFA_REQUIRED: t('Enter the one-time code from your authenticator app.'),
 };
 let session = null;
 
@@ -31,10 +33,9 @@ function show(name) {
     if (a.dataset.view === name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (name !== 'dashboard') dashboardHide();
   if (name !== 'commands') commandsHide();
   if (name !== 'device') deviceHide();
-  document.title = $('#view-' + name + ' h1').textContent + ' · Infosys portal';
+  document.title = $('#view-' + name + ' h1').textContent + ' · ' + t('Infosys portal');
   $('#main').focus();
 }
 
@@ -57,6 +58,7 @@ function route() {
   if (view === 'admin' && session.role !== 'admin') view = 'dashboard';
   show(view);
   if (view === 'dashboard') dashboardShow();
+  else dashboardWatch();
   if (view === 'commands') commandsShow();
   if (view === 'admin') adminShow();
   if (view === 'account') accountShow();
@@ -88,11 +90,13 @@ async function signedOut(why) {
   if (idle) draftsSave(who);
   if (idle) {
     const min = Math.round(idleTimeout() / 60);
-    say($('#signin-notice'), `You were signed out after ${min} minute${min === 1 ? '' : 's'} without activity. Sign in again to continue.`, 'warn');
+    say($('#signin-notice'), min === 1
+      ? t('You were signed out after 1 minute without activity. Sign in again to continue.')
+      : t('You were signed out after {min} minutes without activity. Sign in again to continue.', { min }), 'warn');
   } else if (why === 'logout') {
-    say($('#signin-notice'), 'You are signed out.', 'info');
+    say($('#signin-notice'), t('You are signed out.'), 'info');
   } else if (wasIn) {
-    say($('#signin-notice'), 'Your session has ended. Sign in again to continue.', 'warn');
+    say($('#signin-notice'), t('Your session has ended. Sign in again to continue.'), 'warn');
   }
   if (why !== 'SESSION_EXPIRED' && why !== 'AUTH_REQUIRED') {
     await auth('LOGOUT', {}, { background: true, quietAuth: true });
@@ -115,17 +119,17 @@ async function onSignin(ev) {
   const f = values(ev.target);
   const msg = $('#signin-msg');
   if (!f.facility || !f.user || !f.password) {
-    return say(msg, 'Enter the facility code, your user name and your password.', 'error');
+    return say(msg, t('Enter the facility code, your user name and your password.'), 'error');
   }
   if (wrapper.bundled) {
     const origin = wrapper.serverParse(f.server);
     if (!origin) {
       $('#si-server').focus();
-      return say(msg, 'Enter the server address your facility gave you, starting with https://', 'error');
+      return say(msg, t('Enter the server address your facility gave you, starting with https://'), 'error');
     }
     wrapper.serverSet(origin);
   }
-  say(msg, 'Signing in…');
+  say(msg, t('Signing in…'));
   const otpShown = !$('#si-otp-field').hidden;
   const r = await auth('LOGIN', { facility: f.facility, user: f.user,
     password: f.password, otp: otpShown ? f.otp : '', channel: wrapper.inApp ? 'app' : '' },
@@ -139,43 +143,43 @@ async function onSignin(ev) {
     say($('#signin-notice'), '');
     const ok = await loadSession({ idle_timeout_s: r.data.idle_timeout_s });
     if (ok) draftsRestore(`${session.facility}/${session.user}`);
-    if (!ok) say(msg, 'Signed in, but the session could not be read. Try again.', 'error');
+    if (!ok) say(msg, t('Signed in, but the session could not be read. Try again.'), 'error');
     return;
   }
   const code = r.error && r.error.code;
   if (code === 'MFA_REQUIRED') {
     $('#si-otp-field').hidden = false;
     $('#si-otp').focus();
-    return say(msg, otpShown ? 'That code was not accepted. Enter the current code.' : ERR.MFA_REQUIRED, otpShown ? 'error' : 'info');
+    return say(msg, otpShown ? t('That code was not accepted. Enter the current code.') : ERR.MFA_REQUIRED, otpShown ? 'error' : 'info');
   }
   $('#si-password').value = '';
   $('#si-password').focus();
-  say(msg, ERR[code] || plain(r.error, 'Sign-in failed. Try again.'), 'error');
+  say(msg, ERR[code] || plain(r.error, t('Sign-in failed. Try again.')), 'error');
 }
 
 async function onPasswordChange(ev) {
   ev.preventDefault();
   const f = values(ev.target);
   const msg = $('#password-msg');
-  if (!f.current || !f.new) return say(msg, 'Fill in both passwords.', 'error');
-  if (f.new !== f.confirm) return say(msg, 'The two new passwords differ.', 'error');
+  if (!f.current || !f.new) return say(msg, t('Fill in both passwords.'), 'error');
+  if (f.new !== f.confirm) return say(msg, t('The two new passwords differ.'), 'error');
   const r = await auth('PASSWORD.CHANGE', { current: f.current, new: f.new });
   if (!r.ok) {
     const code = r.error && r.error.code;
-    return say(msg, code === 'AUTH_FAILED' ? 'The current password is not right.'
-      : plain(r.error, 'The password was not changed. Try again.'), 'error');
+    return say(msg, code === 'AUTH_FAILED' ? t('The current password is not right.')
+      : plain(r.error, t('The password was not changed. Try again.')), 'error');
   }
   ev.target.reset();
   say(msg, '');
   session.must_change_password = false;
-  toast('Your password was changed.', 'ok');
+  toast(t('Your password was changed.'), 'ok');
   await loadSession({ idle_timeout_s: session.idle_timeout_s });
 }
 
-const RECOVER_MSG = 'If the details match an account with a recovery e-mail address, a message is on its way. It can take a few minutes.';
+const RECOVER_MSG = t('If the details match an account with a recovery e-mail address, a message is on its way. It can take a few minutes.');
 
 const RECOVER_ERR = {
-  AUTH_FAILED: 'The reset code is wrong, used or expired. Ask for a new code and try again.',
+  AUTH_FAILED: t('The reset code is wrong, used or expired. Ask for a new code and try again.'),
   THROTTLED: ERR.THROTTLED,
 };
 
@@ -183,10 +187,10 @@ async function onRecover(ev, verb, msgSel) {
   ev.preventDefault();
   const f = values(ev.target);
   // Every field is needed; asking the server would only answer BAD_ARGUMENT.
-  if (Object.values(f).some((v) => !v)) return say($(msgSel), 'Fill in every field.', 'error');
+  if (Object.values(f).some((v) => !v)) return say($(msgSel), t('Fill in every field.'), 'error');
   // A status that changes on every submit, so that a repeated answer is
   // seen (and announced) as a new one.
-  say($(msgSel), 'Sending…');
+  say($(msgSel), t('Sending…'));
   const r = await auth(verb, f, { quietAuth: true });
   const code = r.error && r.error.code;
   if (r.ok) {
@@ -197,11 +201,11 @@ async function onRecover(ev, verb, msgSel) {
       $('#rp-facility').value = f.facility;
       $('#rp-user').value = f.user;
     }
-    say($(msgSel), verb === 'PASSWORD.RESET' ? 'Your password was set. Sign in with it now.' : RECOVER_MSG, 'ok');
+    say($(msgSel), verb === 'PASSWORD.RESET' ? t('Your password was set. Sign in with it now.') : RECOVER_MSG, 'ok');
   } else if (code === 'BAD_COMMAND') {
-    say($(msgSel), 'This is not available here yet. Ask your facility admin.', 'error');
+    say($(msgSel), t('This is not available here yet. Ask your facility admin.'), 'error');
   } else {
-    say($(msgSel), RECOVER_ERR[code] || plain(r.error, 'That did not work. Check the fields and try again.'), 'error');
+    say($(msgSel), RECOVER_ERR[code] || plain(r.error, t('That did not work. Check the fields and try again.')), 'error');
   }
 }
 
@@ -221,6 +225,8 @@ function back() {
 }
 
 function init() {
+  translatePage();
+  shellRegister();
   setHooks({
     activity: () => { idleTouch(); keepTouched(); },
     authLost: (code) => { if (session) signedOut(code); },

@@ -6,6 +6,7 @@
 // scale crisply from a phone to a desktop. The numbers are also given as
 // text (the label and the caption) for screen readers.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 const W = 320, H = 150, L = 34, R = 8, T = 10, B = 22;
 
@@ -38,11 +39,10 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
   const x = scale(start, now, L, W - R);
   const y = scale(lo, hi, H - B, T);
   const label = pts.length
-    ? `${device}: ${count ?? pts.length} readings in the last 24 hours, from ` +
-      `${Math.min(...pts.map((p) => p[1])).toFixed(1)} to ` +
-      `${Math.max(...pts.map((p) => p[1])).toFixed(1)} °${unit}` +
-      (bounds(range).length ? `; acceptable ${range.min ?? 'any'} to ${range.max ?? 'any'} °${unit}` : '')
-    : `${device}: no readings in the last 24 hours`;
+    ? t('{device}: {n} readings in the last 24 hours, from {min} to {max} {unit}', { device, n: count ?? pts.length,
+      min: Math.min(...pts.map((p) => p[1])).toFixed(1), max: Math.max(...pts.map((p) => p[1])).toFixed(1), unit: `°${unit}` }) +
+      (bounds(range).length ? t('; acceptable {min} to {max} {unit}', { min: range.min ?? t('any'), max: range.max ?? t('any'), unit: `°${unit}` }) : '')
+    : t('{device}: no readings in the last 24 hours', { device });
   const svg = h('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img',
                          'aria-label': label, focusable: 'false' });
   if (bounds(range).length) {
@@ -62,7 +62,7 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
   svg.append(h('text', { class: 'chart-label', x: L, y: H - 6 }, '−24 h'),
              h('text', { class: 'chart-label', x: (L + W - R) / 2, y: H - 6,
                          'text-anchor': 'middle' }, '−12 h'),
-             h('text', { class: 'chart-label', x: W - R, y: H - 6, 'text-anchor': 'end' }, 'now'));
+             h('text', { class: 'chart-label', x: W - R, y: H - 6, 'text-anchor': 'end' }, t('now')));
   if (pts.length) {
     svg.append(h('polyline', { class: 'chart-line',
       points: pts.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ') }));

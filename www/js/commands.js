@@ -4,9 +4,10 @@
 import { portal } from './proto.js';
 import { $, h, clear, plain, say, timeEl, toast, values } from './dom.js';
 import { describeCommand, parseLine } from './words.js';
+import { t } from './i18n.js';
 
-const STATE = { pending: 'Waiting for the PC', delivered: 'Picked up by the PC',
-                done: 'Done', failed: 'Failed' };
+const STATE = { pending: t('Waiting for the PC'), delivered: t('Picked up by the PC'),
+                done: t('Done'), failed: t('Failed') };
 const FOLLOW_MS = 5000;
 let follow = null;
 
@@ -16,7 +17,7 @@ function commandItem(c) {
       h('span', { class: 'badge badge-' + c.status }, STATE[c.status] || c.status),
       ' ', timeEl(c.ts)),
     h('p', { class: 'cmd-what' }, describeCommand(c.line)),
-    c.result ? h('p', {}, 'The PC said: ', c.result) : null);
+    c.result ? h('p', {}, t('The PC said:') + ' ', c.result) : null);
 }
 
 // Boards used before, offered in the board field's list.
@@ -33,12 +34,12 @@ export async function listCommands(background = false) {
   const status = $('#cl-status').value;
   const r = await portal('COMMAND.LIST', { status, limit: 50 }, { background });
   if (!r.ok) {
-    if (!background) say($('#cmdlist-msg'), plain(r.error, 'The commands could not be read.'), 'error');
+    if (!background) say($('#cmdlist-msg'), plain(r.error, t('The commands could not be read.')), 'error');
     return;
   }
   say($('#cmdlist-msg'), '');
   const cmds = r.data.commands;
-  clear($('#cmdlist'), cmds.length ? cmds.map(commandItem) : [h('li', { class: 'empty' }, 'No commands.')]);
+  clear($('#cmdlist'), cmds.length ? cmds.map(commandItem) : [h('li', { class: 'empty' }, t('No commands.'))]);
   rememberBoards(cmds);
   // An open command changes when the PC acts on it: follow it until settled.
   clearTimeout(follow);
@@ -49,14 +50,14 @@ export async function listCommands(background = false) {
 }
 
 async function queue(verb, args, done, out) {
-  say(out, 'Sending…', 'info');
+  say(out, t('Sending…'), 'info');
   const r = await portal(verb, args);
   if (!r.ok) {
-    say(out, plain(r.error, 'Not sent. Check the fields and try again.'), 'error');
+    say(out, plain(r.error, t('Not sent. Check the fields and try again.')), 'error');
     return false;
   }
   mine.add(r.data.command);
-  say(out, `${done}. The PC carries it out the next time it checks in.`, 'ok');
+  say(out, done + '. ' + t('The PC carries it out the next time it checks in.'), 'ok');
   listCommands();
   return true;
 }
@@ -73,8 +74,8 @@ function onSettled(ev) {
   const done = (msg.settled || []).filter((s) => mine.has(s.id));
   for (const s of done) {
     mine.delete(s.id);
-    toast(s.status === 'done' ? `The PC has carried out command ${s.id}.`
-      : `The PC could not carry out command ${s.id}.`, s.status === 'done' ? 'ok' : 'error');
+    toast(s.status === 'done' ? t('The PC has carried out command {id}.', { id: s.id })
+      : t('The PC could not carry out command {id}.', { id: s.id }), s.status === 'done' ? 'ok' : 'error');
   }
   if (!$('#view-commands').hidden) listCommands(true);
 }
@@ -107,20 +108,20 @@ export function commandsHide() {
 
 export function commandsInit() {
   $('#clock-in').addEventListener('click', () =>
-    queue('ATTENDANCE.CLOCK', { action: 'in' }, 'Clock-in sent to the PC', $('#clock-msg')));
+    queue('ATTENDANCE.CLOCK', { action: 'in' }, t('Clock-in sent to the PC'), $('#clock-msg')));
   $('#clock-out').addEventListener('click', () =>
-    queue('ATTENDANCE.CLOCK', { action: 'out' }, 'Clock-out sent to the PC', $('#clock-msg')));
+    queue('ATTENDANCE.CLOCK', { action: 'out' }, t('Clock-out sent to the PC'), $('#clock-msg')));
   $('#message-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = values(ev.target);
-    if (!f.board || !f.text) return say($('#message-msg'), 'Enter a board and a message.', 'error');
-    if (await queue('MESSAGE.POST', { board: f.board, text: f.text }, 'Message sent to the PC', $('#message-msg'))) {
+    if (!f.board || !f.text) return say($('#message-msg'), t('Enter a board and a message.'), 'error');
+    if (await queue('MESSAGE.POST', { board: f.board, text: f.text }, t('Message sent to the PC'), $('#message-msg'))) {
       $('#msg-text').value = '';
     }
   });
   $('#report-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    queue('REPORT.REQUEST', values(ev.target), 'Report requested', $('#report-msg'));
+    queue('REPORT.REQUEST', values(ev.target), t('Report requested'), $('#report-msg'));
   });
   $('#cmdlist-form').addEventListener('submit', (ev) => {
     ev.preventDefault();

@@ -2,30 +2,36 @@
 // alarms (acknowledge with a note; new ones announced), queues, and
 // devices with their latest reading and a 24-hour chart, what is out of
 // range first. Refreshed every 30 s in the background
-// (Infosys-Background: 1) while the view is open.
+// (Infosys-Background: 1) while someone is signed in, whichever view is
+// open (off the dashboard for its alarms only).
 import { portal } from './proto.js';
 import { $, h, clear, plain, saveFile, say, timeEl, toast, when } from './dom.js';
 import { tempChart } from './chart.js';
 import { current } from './app.js';
 import { alarmsSeen } from './alarms.js';
+import { t } from './i18n.js';
 
 const REFRESH_MS = 30000;
 // The PC syncs every minute; ten quiet minutes mean it is off or cut off.
 const PC_QUIET_MS = 10 * 60 * 1000;
 // A device that sent nothing for this long shows its reading as old.
 const READING_OLD_MS = 30 * 60 * 1000;
+const KINDS = { fridge: t('fridge'), freezer: t('freezer'), room: t('room'), incubator: t('incubator'), other: t('other') };
 let timer = null, openAck = null, openRange = null, last = null;
 
 function fmtValue(v, unit) {
   return `${Number(v).toFixed(1)} °${unit}`;
 }
 
-function minutesAgo(ts) {
-  const min = Math.max(0, Math.round((Date.now() - Date.parse(ts)) / 60000));
-  if (min < 90) return `${min} minute${min === 1 ? '' : 's'} ago`;
+// "41 minutes", "3 hours": a span of ms.
+function howLong(ms) {
+  const min = Math.max(0, Math.round(ms / 60000));
+  if (min < 90) return min === 1 ? t('1 minute') : t('{n} minutes', { n: min });
   const hours = Math.round(min / 60);
-  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
+  return hours < 48 ? t('{n} hours', { n: hours }) : t('{n} days', { n: Math.round(hours / 24) });
 }
+
+const since = (ts) => Date.now() - Date.parse(ts);
 
 // What people call a device: its name, else where it stands.
 export function deviceName(d) {
@@ -35,32 +41,53 @@ export function deviceName(d) {
 // "2 to 8 °C", "at most −15 °C", "at least 15 °C".
 export function rangeText(range, unit) {
   const u = `°${unit}`;
-  if (range.min !== null && range.max !== null) return `${range.min} to ${range.max} ${u}`;
-  if (range.max !== null) return `at most ${range.max} ${u}`;
-  return `at least ${range.min} ${u}`;
+  if (range.min !== null && range.max !== null) return t('{min} to {max} {unit}', { min: range.min, max: range.max, unit: u });
+  if (range.max !== null) return t('at most {max} {unit}', { max: range.max, unit: u });
+  return t('at least {min} {unit}', { min: range.min, unit: u });
+}
+
+// How long a PC has been quiet, by the server's clock (quiet_s in the
+// answer) so that a device with a wrong clock neither invents nor hides a
+// quiet PC; the browser's clock only for an answer without it.
+function quietMs(pc) {
+  return pc.quiet_s !== undefined && pc.quiet_s !== null ? pc.quiet_s * 1000 : since(pc.last_seen);
+}
+
+const pcQuiet = (pc) => quietMs(pc) > PC_QUIET_MS;
+
+// "PC offline" as an alarm of the page: one per PC and quiet spell (a new
+// spell is a new alarm), gone when the PC checks in again. Not a row of
+// the PC's alarms: nothing to acknowledge to a PC that is off.
+function pcAlarms(pcs) {
+  return pcs.filter(pcQuiet).map((pc) => ({
+    alarm: `pc-offline:${pc.pc}@${pc.last_seen}`, pc: pc.pc, severity: 'high', ts: pc.last_seen,
+    where: t('the facility PC {pc}', { pc: pc.pc }),
+    what: t('PC offline: no check-in for {time}.', { time: howLong(quietMs(pc)) }),
+  }));
 }
 
 function pcStatus(pcs) {
   const el = $('#dash-pc');
   if (!pcs.length) {
     el.className = 'pc-status pc-none';
-    return clear(el, h('p', {}, 'No PC of this facility has checked in yet: nothing below comes from it.'));
+    return clear(el, h('p', {}, t('No PC of this facility has checked in yet: nothing below comes from it.')));
   }
   const seen = pcs[0].last_seen;
-  const quiet = Date.now() - Date.parse(seen) > PC_QUIET_MS;
+  const quiet = pcQuiet(pcs[0]);
   el.className = 'pc-status ' + (quiet ? 'pc-quiet' : 'pc-ok');
   clear(el, quiet
-    ? h('p', {}, h('strong', {}, 'The facility PC has gone quiet. '),
-        `It last checked in at ${when(seen)} (${minutesAgo(seen)}); readings and alarms below may be out of date. ` +
-        'Check that the PC is on and connected.')
-    : h('p', {}, `Facility PC checked in at ${when(seen)}.`));
+    ? h('p', {}, h('strong', {}, t('The facility PC has gone quiet.')), ' ',
+        t('It last checked in at {time} ({ago}); readings and alarms below may be out of date.',
+          { time: when(seen), ago: t('{time} ago', { time: howLong(quietMs(pcs[0])) }) }),
+        ' ', t('Check that the PC is on and connected.'))
+    : h('p', {}, t('Facility PC checked in at {time}.', { time: when(seen) })));
 }
 
 function queueItem(q) {
   return h('li', { class: 'tile' },
     h('p', { class: 'tile-name' }, q.queue),
-    h('p', { class: 'tile-big' }, String(q.length), h('span', { class: 'tile-unit' }, ' waiting')),
-    h('p', {}, `about ${q.wait_min} min wait · `, timeEl(q.ts)));
+    h('p', { class: 'tile-big' }, String(q.length), h('span', { class: 'tile-unit' }, ' ' + t('waiting'))),
+    h('p', {}, t('about {n} min wait', { n: q.wait_min }) + ' · ', timeEl(q.ts)));
 }
 
 function safeId(s) { return s.replace(/[^A-Za-z0-9_-]/g, '_'); }
@@ -68,44 +95,46 @@ function safeId(s) { return s.replace(/[^A-Za-z0-9_-]/g, '_'); }
 function ackForm(a, name) {
   const id = 'ack-note-' + safeId(a.alarm);
   const form = h('form', { class: 'ack-form', novalidate: true },
-    h('p', { class: 'phi', id: id + '-phi' }, 'No patient names, dates of birth or record numbers in the note.'),
+    h('p', { class: 'phi', id: id + '-phi' }, t('No patient names, dates of birth or record numbers in the note.')),
     h('div', { class: 'field' },
-      h('label', { for: id }, `Note for alarm ${a.alarm} (optional)`),
+      h('label', { for: id }, t('Note for alarm {alarm} (optional)', { alarm: a.alarm })),
       h('input', { id, name: 'note', maxlength: 200, 'aria-describedby': id + '-phi' })),
     h('p', { class: 'msg', role: 'status', id: id + '-msg' }),
     h('div', { class: 'row' },
-      h('button', { type: 'submit', class: 'primary' }, 'Send acknowledgement'),
-      h('button', { type: 'button', onclick: () => { openAck = null; render(false); } }, 'Cancel')));
+      h('button', { type: 'submit', class: 'primary' }, t('Send acknowledgement')),
+      h('button', { type: 'button', onclick: () => { openAck = null; render(false); } }, t('Cancel'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const r = await portal('ALARM.ACK', { alarm: a.alarm, note: form.elements.note.value.trim() });
-    if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, 'The acknowledgement was not sent. Try again.'), 'error');
+    if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, t('The acknowledgement was not sent. Try again.')), 'error');
     openAck = null;
-    toast(`Acknowledgement of the alarm on ${name} sent to the PC.`, 'ok');
+    toast(t('Acknowledgement of the alarm on {name} sent to the PC.', { name }), 'ok');
     refresh(true);
   });
   return form;
 }
 
-const ACK_STATE = { pending: 'waiting for the PC', delivered: 'picked up by the PC',
-                    done: 'confirmed by the PC', failed: 'failed on the PC' };
+const ACK_STATE = { pending: t('waiting for the PC'), delivered: t('picked up by the PC'),
+                    done: t('confirmed by the PC'), failed: t('failed on the PC') };
+const SEVERITY = { low: t('low'), high: t('high'), critical: t('critical') };
 
-function alarmItem(a, names) {
-  const name = names[a.device] || a.device;
-  const li = h('li', { class: 'alarm sev-' + a.severity + (a.ack ? '' : ' alarm-new') },
+function alarmItem(a) {
+  const li = h('li', { class: 'alarm sev-' + a.severity + (a.ack ? '' : ' alarm-new') + (a.pc ? ' alarm-pc' : '') },
     h('p', { class: 'alarm-head' },
-      h('span', { class: 'badge badge-' + a.severity }, a.severity),
-      ` ${name} · `, timeEl(a.ts)),
-    h('p', {}, a.message || `Alarm ${a.alarm}`));
-  if (a.ack) {
+      h('span', { class: 'badge badge-' + a.severity }, SEVERITY[a.severity] || a.severity),
+      ` ${a.where} · `, timeEl(a.ts)),
+    h('p', {}, a.what));
+  if (a.pc) {
+    li.append(h('p', { class: 'ack' }, t('It clears itself when the PC checks in again. Check that the PC is on and connected.')));
+  } else if (a.ack) {
     li.append(h('p', { class: 'ack' },
-      `Acknowledged by ${a.ack.user} at ${when(a.ack.ts)}, ${ACK_STATE[a.ack.status] || a.ack.status}.`));
+      t('Acknowledged by {user} at {time}, {state}.', { user: a.ack.user, time: when(a.ack.ts), state: ACK_STATE[a.ack.status] || a.ack.status })));
   } else if (openAck === a.alarm) {
-    li.append(ackForm(a, name));
+    li.append(ackForm(a, a.where));
   } else {
     li.append(h('button', { type: 'button', class: 'primary',
       onclick: () => { openAck = a.alarm; render(true); } },
-      `Acknowledge alarm ${a.alarm}`));
+      t('Acknowledge alarm {alarm}', { alarm: a.alarm })));
   }
   return li;
 }
@@ -116,28 +145,28 @@ function rangeForm(d) {
   const r = d.range || { min: null, max: null };
   const form = h('form', { class: 'range-form', novalidate: true },
     h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: id + '-low' }, `Lowest (°${d.unit})`),
+      h('div', { class: 'field' }, h('label', { for: id + '-low' }, t('Lowest (°{unit})', { unit: d.unit })),
         h('input', { id: id + '-low', name: 'low', inputmode: 'decimal', value: r.min ?? '' })),
-      h('div', { class: 'field' }, h('label', { for: id + '-high' }, `Highest (°${d.unit})`),
+      h('div', { class: 'field' }, h('label', { for: id + '-high' }, t('Highest (°{unit})', { unit: d.unit })),
         h('input', { id: id + '-high', name: 'high', inputmode: 'decimal', value: r.max ?? '' }))),
-    h('p', { class: 'hint' }, d.pc_range ? `The PC alarms at ${rangeText(d.pc_range, d.unit)}.` : 'The PC sent no range.'),
+    h('p', { class: 'hint' }, d.pc_range ? t('The PC alarms at {range}.', { range: rangeText(d.pc_range, d.unit) }) : t('The PC sent no range.')),
     h('p', { class: 'msg', role: 'status', id: id + '-msg' }),
     h('div', { class: 'row' },
-      h('button', { type: 'submit', class: 'primary' }, 'Save range'),
+      h('button', { type: 'submit', class: 'primary' }, t('Save range')),
       d.range && d.range.source === 'admin'
-        ? h('button', { type: 'button', onclick: () => saveRange(d, {}, id) }, "Use the PC's range") : null,
-      h('button', { type: 'button', onclick: () => { openRange = null; render(false); } }, 'Cancel')));
+        ? h('button', { type: 'button', onclick: () => saveRange(d, {}, id) }, t("Use the PC's range")) : null,
+      h('button', { type: 'button', onclick: () => { openRange = null; render(false); } }, t('Cancel'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const low = form.elements.low.value.trim().replace(',', '.').replace('−', '-');
     const high = form.elements.high.value.trim().replace(',', '.').replace('−', '-');
     const num = /^-?\d{1,3}(\.\d{1,2})?$/;
     if ((low && !num.test(low)) || (high && !num.test(high))) {
-      return say($('#' + id + '-msg'), 'Enter temperatures as numbers, for example -25 or 8.5.', 'error');
+      return say($('#' + id + '-msg'), t('Enter temperatures as numbers, for example -25 or 8.5.'), 'error');
     }
-    if (!low && !high) return say($('#' + id + '-msg'), 'Enter a lowest or a highest temperature, or both.', 'error');
+    if (!low && !high) return say($('#' + id + '-msg'), t('Enter a lowest or a highest temperature, or both.'), 'error');
     if (low && high && Number(low) >= Number(high)) {
-      return say($('#' + id + '-msg'), 'The lowest temperature must be below the highest.', 'error');
+      return say($('#' + id + '-msg'), t('The lowest temperature must be below the highest.'), 'error');
     }
     saveRange(d, { low, high }, id);
   });
@@ -146,11 +175,11 @@ function rangeForm(d) {
 
 async function saveRange(d, args, id) {
   const r = await portal('DEVICE.RANGE', { device: d.device, ...args });
-  if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, 'The range was not saved. Check the temperatures (−100 to 200).'), 'error');
+  if (!r.ok) return say($('#' + id + '-msg'), plain(r.error, t('The range was not saved. Check the temperatures (−100 to 200).')), 'error');
   openRange = null;
   toast(r.data.range && r.data.range.source === 'admin'
-    ? `${deviceName(d)}: acceptable range now ${rangeText(r.data.range, d.unit)}.`
-    : `${deviceName(d)}: the PC's range applies again.`, 'ok');
+    ? t('{device}: acceptable range now {range}.', { device: deviceName(d), range: rangeText(r.data.range, d.unit) })
+    : t("{device}: the PC's range applies again.", { device: deviceName(d) }), 'ok');
   refresh(true);
 }
 
@@ -172,44 +201,44 @@ async function downloadCsv(d) {
   const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 19) + 'Z';
   const r = await portal('READINGS', { device: d.device, from, limit: 5000 });
   if (!r.ok) {
-    toast(plain(r.error, 'The temperature log could not be read.'), 'error');
+    toast(plain(r.error, t('The temperature log could not be read.')), 'error');
     return;
   }
   saveFile(`${d.device}-${new Date().toISOString().slice(0, 10)}.csv`, readingsCsv(d, r.data.readings));
 }
 
 function rangeLine(d) {
-  if (!d.range) return h('p', { class: 'hint' }, 'No acceptable range set: readings are not checked.');
-  return h('p', { class: 'hint' }, `Acceptable ${rangeText(d.range, d.unit)}`,
-    d.range.source === 'admin' ? ' (set by an admin)' : '');
+  if (!d.range) return h('p', { class: 'hint' }, t('No acceptable range set: readings are not checked.'));
+  return h('p', { class: 'hint' }, t('Acceptable {range}', { range: rangeText(d.range, d.unit) }),
+    d.range.source === 'admin' ? ' ' + t('(set by an admin)') : '');
 }
 
 function deviceItem(d, readings) {
   const latest = d.latest;
   const bad = latest && latest.out_of_range;
-  const old = latest && Date.now() - Date.parse(latest.ts) > READING_OLD_MS;
+  const old = latest && since(latest.ts) > READING_OLD_MS;
   const admin = (current() || {}).role === 'admin';
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
     // The name opens the device's page: its history, excursions and log.
     h('h3', {}, h('a', { href: '#device/' + encodeURIComponent(d.device) }, deviceName(d)),
-      h('span', { class: 'device-kind' }, ` ${d.kind} · ${d.device}`)),
+      h('span', { class: 'device-kind' }, ` ${KINDS[d.kind] || d.kind} · ${d.device}`)),
     latest
       ? h('p', { class: 'reading' + (bad ? ' reading-bad' : '') },
           fmtValue(latest.value, d.unit),
-          bad ? h('span', { class: 'badge badge-high' }, 'out of range') : null,
-          h('span', { class: 'reading-when' }, ' at ', timeEl(latest.ts)))
-      : h('p', { class: 'reading' }, 'No reading yet'),
-    old ? h('p', { class: 'reading-old' }, `No new reading for ${minutesAgo(latest.ts).replace(' ago', '')}.`) : null,
+          bad ? h('span', { class: 'badge badge-high' }, t('out of range')) : null,
+          h('span', { class: 'reading-when' }, ' ' + t('at') + ' ', timeEl(latest.ts)))
+      : h('p', { class: 'reading' }, t('No reading yet')),
+    old ? h('p', { class: 'reading-old' }, t('No new reading for {time}.', { time: howLong(since(latest.ts)) })) : null,
     rangeLine(d));
   if (admin && openRange === d.device) li.append(rangeForm(d));
   else if (admin) {
     li.append(h('button', { type: 'button', class: 'link-button',
-      onclick: () => { openRange = d.device; render(false); } }, `Change range of ${deviceName(d)}`));
+      onclick: () => { openRange = d.device; render(false); } }, t('Change range of {device}', { device: deviceName(d) })));
   }
   if (readings) {
     li.append(tempChart(deviceName(d), readings, d.range, d.unit, Date.now(), readings.count),
       h('button', { type: 'button', class: 'link-button no-print', onclick: () => downloadCsv(d) },
-        `Temperature log of ${deviceName(d)}, last 24 h (CSV)`));
+        t('Temperature log of {device}, last 24 h (CSV)', { device: deviceName(d) })));
   }
   return li;
 }
@@ -236,12 +265,14 @@ export async function refresh(foreground = false) {
   const r = await portal('DASHBOARD', {}, { background: !foreground });
   if (!r.ok) {
     if (r.error.code !== 'SESSION_EXPIRED' && r.error.code !== 'AUTH_REQUIRED') {
-      say($('#dash-msg'), plain(r.error, 'The dashboard could not be refreshed.'), 'error');
+      say($('#dash-msg'), plain(r.error, t('The dashboard could not be refreshed.')), 'error');
     }
     return;
   }
   say($('#dash-msg'), '');
-  last = { d: r.data, series: await fetchSeries(r.data.devices) };
+  // Off the dashboard only the alarms matter: the charts wait for it.
+  const shown = !$('#view-dashboard').hidden;
+  last = { d: r.data, series: shown || !last ? await fetchSeries(r.data.devices) : last.series };
   render(foreground);
 }
 
@@ -250,17 +281,19 @@ function render(focusAck) {
   const { d, series } = last;
   const names = Object.fromEntries(d.devices.map((x) => [x.device, deviceName(x)]));
   pcStatus(d.pcs || []);
-  alarmsSeen(d.alarms, names);
-  clear($('#alarms'), d.alarms.length ? d.alarms.map((a) => alarmItem(a, names))
-    : [h('li', { class: 'empty' }, 'No active alarms.')]);
+  const alarms = [...pcAlarms(d.pcs || []), ...d.alarms.map((a) => ({ ...a,
+    where: names[a.device] || a.device, what: a.message || t('Alarm {alarm}', { alarm: a.alarm }) }))];
+  alarmsSeen(alarms);
+  clear($('#alarms'), alarms.length ? alarms.map(alarmItem)
+    : [h('li', { class: 'empty' }, t('No active alarms.'))]);
   clear($('#queues'), d.queues.length ? d.queues.map(queueItem)
-    : [h('li', { class: 'empty' }, 'No queues reported yet.')]);
+    : [h('li', { class: 'empty' }, t('No queues reported yet.'))]);
   // What is out of range first: on a phone it is what must not scroll away.
   const devices = [...d.devices].sort((a, b) =>
     Number(!!(b.latest && b.latest.out_of_range)) - Number(!!(a.latest && a.latest.out_of_range)));
   clear($('#devices'), devices.length ? devices.map((x) => deviceItem(x, series[x.device]))
-    : [h('li', { class: 'empty' }, 'No devices reported yet.')]);
-  $('#dash-updated').textContent = 'Page refreshed ' + when(new Date().toISOString());
+    : [h('li', { class: 'empty' }, t('No devices reported yet.'))]);
+  $('#dash-updated').textContent = t('Page refreshed {time}', { time: when(new Date().toISOString()) });
   if (openAck && focusAck) {
     const f = document.getElementById('ack-note-' + safeId(openAck));
     if (f) f.focus();
@@ -275,11 +308,27 @@ export function dashboardShow() {
     $('#print-log').addEventListener('click', () => window.print());
   }
   refresh(true);
+  watch();
+}
+
+// The dashboard is read every REFRESH_MS while someone is signed in,
+// whichever view is open, so that a new alarm is noticed (tone, title,
+// notification) from any page and with the tab in the background.
+function watch() {
   clearInterval(timer);
   timer = setInterval(() => { if (!openAck && !openRange) refresh(false); }, REFRESH_MS);
 }
 
+// Signed in on another view: the alarms are watched all the same.
+export function dashboardWatch() {
+  if (timer) return;
+  refresh(false);
+  watch();
+}
+
+// Signed out: nothing more to watch, nothing of the last session kept.
 export function dashboardHide() {
   clearInterval(timer);
   timer = null;
+  last = null;
 }

@@ -1,4 +1,5 @@
 // dom — building the page from data without ever parsing data as HTML.
+import { t } from './i18n.js';
 
 // h('li', {class: 'x', onclick: f}, 'text', child…): an element.
 export function h(tag, attrs = {}, ...children) {
@@ -108,22 +109,40 @@ export function confirmAction(question, action) {
 }
 
 const PLAIN = {
-  PHI_REJECTED: 'Not sent: the text looks like it contains a patient identifier. Remove it and try again.',
-  FORBIDDEN: 'Only a facility admin can do that.',
-  NOT_FOUND: 'That is no longer there. Reload the page and try again.',
-  UNAVAILABLE: 'The server is not answering for a moment. Try again in a minute.',
-  INTERNAL: 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.',
-  THROTTLED: 'Too many attempts. Wait a few minutes and try again.',
+  PHI_REJECTED: t('Not sent: the text looks like it contains a patient identifier. Remove it and try again.'),
+  FORBIDDEN: t('Only a facility admin can do that.'),
+  NOT_FOUND: t('That is no longer there. Reload the page and try again.'),
+  UNAVAILABLE: t('The server is not answering for a moment. Try again in a minute.'),
+  INTERNAL: t('Something went wrong on the server. Try again; if it keeps happening, tell your administrator.'),
+  THROTTLED: t('Too many attempts. Wait a few minutes and try again.'),
+};
+
+// The password policy's refusals (src/domain/policy.c), by the rule the
+// server's message starts with; n are the message's numbers in order.
+const POLICY_RULES = {
+  min_length: (n) => t('The password needs at least {n} characters.', { n: n[0] }),
+  require_digit: () => t('The password needs a digit.'),
+  require_mixed_case: () => t('The password needs upper- and lower-case letters.'),
+  require_special: () => t('The password needs a character other than a letter or digit.'),
+  user_name: () => t('The password must not contain the user name.'),
+  common: () => t('The password is too common.'),
+  strength: (n) => t('The password is too easy to guess (score {score} of 4, at least {min} needed): add words or characters that are not a name, a pattern or a date.',
+    { score: n[0], min: n[2] }),
+  history: (n) => t('The password was one of your last {n}.', { n: n[0] }),
 };
 
 // The words a person reads for a refused request: never a code or the
-// server's technical message. A policy message loses its rule name
-// ("min_length: the password needs…" reads "The password needs…").
-export function plain(error, fallback = 'That did not work. Try again.') {
+// server's technical message. A policy refusal is said by its rule
+// ("min_length: the password needs…" reads "The password needs…"); one of
+// a rule this page does not know loses its rule name and shows as written.
+export function plain(error, fallback = t('That did not work. Try again.')) {
   if (!error) return fallback;
   if (error.code === 'NETWORK') return error.message;
   if (error.code === 'POLICY') {
-    const m = String(error.message || '').replace(/^[a-z_]+:\s*/, '');
+    const msg = String(error.message || '');
+    const rule = POLICY_RULES[(/^([a-z_]+):/.exec(msg) || [])[1]];
+    if (rule) return rule((msg.match(/\d+/g) || []).map(Number));
+    const m = msg.replace(/^[a-z_]+:\s*/, '');
     return m ? m[0].toUpperCase() + m.slice(1) + '.' : fallback;
   }
   return PLAIN[error.code] || fallback;

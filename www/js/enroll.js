@@ -2,6 +2,7 @@
 import { auth } from './proto.js';
 import { $, plain, say, values } from './dom.js';
 import { qrSvg } from './qr.js';
+import { t } from './i18n.js';
 
 export function enrollInit(onDone) {
   $('#enroll-start').addEventListener('click', async () => {
@@ -18,7 +19,7 @@ export function enrollInit(onDone) {
   $('#enroll-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const r = await auth('MFA.CONFIRM', { otp: values(ev.target).otp });
-    if (!r.ok) return say($('#enroll-msg'), 'That code was not accepted. Enter the code your app shows now.', 'error');
+    if (!r.ok) return say($('#enroll-msg'), t('That code was not accepted. Enter the code your app shows now.'), 'error');
     ev.target.reset();
     say($('#enroll-msg'), '');
     onDone();

@@ -1,6 +1,7 @@
 // proto — the wire protocol as the portal speaks it (PROTOCOL.md §1–§3):
 // one command line per POST, values quoted by quote() and nothing else.
 import * as wrapper from './wrapper.js';
+import { t } from './i18n.js';
 
 const BARE = /^[A-Za-z0-9\-_.:@+\/,$=]+$/;
 
@@ -53,8 +54,8 @@ export async function send(endpoint, verb, args = {}, opts = {}) {
     body = await res.json();
   } catch (e) {
     return { ok: false, status: 0, error: { code: 'NETWORK', message: wrapper.bundled
-      ? `The server at ${wrapper.server()} could not be reached, or it does not accept this app. Check the server address and the connection; if both are right, ask your administrator to allow this app.`
-      : 'The server could not be reached. Check the connection and try again.' } };
+      ? t('The server at {server} could not be reached, or it does not accept this app. Check the server address and the connection; if both are right, ask your administrator to allow this app.', { server: wrapper.server() })
+      : t('The server could not be reached. Check the connection and try again.') } };
   }
   const out = { ok: !!body.ok, status: res.status, data: body.data || {},
                 error: body.error || null };

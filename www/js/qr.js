@@ -4,6 +4,7 @@
 // `npm run vendor` in tests/browser; without it the page still shows the
 // key as text and as a link.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 let loading = null;
 
@@ -33,7 +34,7 @@ export async function qrSvg(text) {
     for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + q} ${r + q}h1v1h-1z`;
   }
   return h('svg', { viewBox: `0 0 ${n + 2 * q} ${n + 2 * q}`, class: 'qr-code', role: 'img',
-                    'aria-label': 'QR code of your two-step sign-in key' },
+                    'aria-label': t('QR code of your two-step sign-in key') },
     h('rect', { class: 'qr-bg', x: 0, y: 0, width: n + 2 * q, height: n + 2 * q }),
     h('path', { class: 'qr-fg', d }));
 }

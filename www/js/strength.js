@@ -2,10 +2,12 @@
 // The estimate is zxcvbn-ts (npm, MIT), the JavaScript port of the zxcvbn
 // the server checks with (C port, policy min_score), copied into
 // www/vendor/ by `npm run vendor` in tests/browser and loaded only when a
-// password field is first used. Advice only: the server decides.
+// password field is first used. Advice only: the server decides. (Its
+// advice comes in English: zxcvbn-ts has no Spanish dictionary.)
+import { t } from './i18n.js';
 
 const FILES = ['vendor/zxcvbn-core.js', 'vendor/zxcvbn-common.js', 'vendor/zxcvbn-en.js'];
-const WORDS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'];
+const WORDS = [t('Very weak'), t('Weak'), t('Fair'), t('Strong'), t('Very strong')];
 let loading = null;
 
 function script(src) {
@@ -51,7 +53,7 @@ export function attachMeter(input, out, inputs = () => []) {
     out.dataset.score = r.score;
     out.hidden = false;
     const advice = r.feedback.warning || (r.score < 3 ? r.feedback.suggestions[0] : '');
-    text.textContent = `Strength: ${WORDS[r.score]}.` + (advice ? ' ' + advice : '');
+    text.textContent = t('Strength: {score}.', { score: WORDS[r.score] }) + (advice ? ' ' + advice : '');
   };
   input.addEventListener('input', update);
   input.addEventListener('focus', () => { estimator(); }, { once: true });

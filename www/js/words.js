@@ -1,5 +1,6 @@
 // words — what happened, in plain words: a command's canonical line and
 // an activity-log entry as sentences people read, never protocol lines.
+import { t } from './i18n.js';
 
 // "VERB k=v k=\"quoted\"" → { verb, args } (the grammar of PROTOCOL.md §2
 // as the server writes canonical lines: bare or double-quoted values).
@@ -14,42 +15,44 @@ export function parseLine(line) {
   return { verb: m[1], args };
 }
 
-const REPORTS = { inventory: 'Inventory', temperature: 'Temperature', attendance: 'Attendance' };
+const REPORTS = { inventory: t('Inventory report requested'), temperature: t('Temperature report requested'),
+  attendance: t('Attendance report requested') };
 
 // A queued command as a sentence; names maps device and alarm ids to
 // what people call them, when known.
 export function describeCommand(line, names = {}) {
   const { verb, args } = parseLine(line);
-  const by = args.user ? ` by ${args.user}` : '';
+  const by = args.user ? ' ' + t('by {user}', { user: args.user }) : '';
   switch (verb) {
     case 'ALARM.ACK':
-      return `Alarm ${names[args.alarm] || args.alarm} acknowledged${by}` +
-        (args.note ? `, note: “${args.note}”` : '');
+      return t('Alarm {alarm} acknowledged', { alarm: names[args.alarm] || args.alarm }) + by +
+        (args.note ? t(', note: “{note}”', { note: args.note }) : '');
     case 'ATTENDANCE.CLOCK':
-      return `${args.user || 'Someone'} clocked ${args.action === 'out' ? 'out' : 'in'}`;
+      return args.action === 'out' ? t('{user} clocked out', { user: args.user || t('Someone') })
+        : t('{user} clocked in', { user: args.user || t('Someone') });
     case 'MESSAGE.POST':
-      return `Message for the ${args.board} board${by}: “${args.text || ''}”`;
+      return t('Message for the {board} board', { board: args.board }) + by + `: “${args.text || ''}”`;
     case 'REPORT.REQUEST':
-      return `${REPORTS[args.kind] || args.kind} report requested${by}`;
+      return (REPORTS[args.kind] || args.kind) + by;
     default:
       return `${verb}${by}`;
   }
 }
 
 const ACTIONS = {
-  'user.unlock': (t) => `unlocked ${t}`,
-  'user.reset': (t) => `reset the password of ${t}`,
-  'user.disable': (t) => `disabled ${t}`,
-  'user.enable': (t) => `enabled ${t}`,
-  'policy.set': () => 'changed the security policy',
-  'password.change': () => 'changed their own password',
-  'password.reset': () => 'set a new password with a reset code',
-  'mfa.enable': () => 'turned on two-step sign-in',
-  'device.range': (t) => `changed the acceptable range of ${t}`,
-  'audit.activity': () => 'looked at the activity log',
-  'audit.requests': () => 'looked at the request log',
-  'audit.logins': () => 'looked at the sign-in history',
-  'sync.log': () => 'looked at the PC sync log',
+  'user.unlock': (x) => t('unlocked {user}', { user: x }),
+  'user.reset': (x) => t('reset the password of {user}', { user: x }),
+  'user.disable': (x) => t('disabled {user}', { user: x }),
+  'user.enable': (x) => t('enabled {user}', { user: x }),
+  'policy.set': () => t('changed the security policy'),
+  'password.change': () => t('changed their own password'),
+  'password.reset': () => t('set a new password with a reset code'),
+  'mfa.enable': () => t('turned on two-step sign-in'),
+  'device.range': (x) => t('changed the acceptable range of {device}', { device: x }),
+  'audit.activity': () => t('looked at the activity log'),
+  'audit.requests': () => t('looked at the request log'),
+  'audit.logins': () => t('looked at the sign-in history'),
+  'sync.log': () => t('looked at the PC sync log'),
 };
 
 // An activity entry's action on its target, e.g. "unlocked staff".
@@ -60,14 +63,14 @@ export function describeAction(e) {
 }
 
 const POLICY_WORDS = {
-  idle_timeout_s: (v) => `sign out after ${Math.round(v / 60)} min idle`,
-  min_length: (v) => `passwords at least ${v} characters`,
-  require_digit: (v) => (Number(v) ? 'a digit required' : 'no digit required'),
-  require_special: (v) => (Number(v) ? 'a symbol required' : 'no symbol required'),
-  require_mixed_case: (v) => (Number(v) ? 'mixed case required' : 'mixed case not required'),
-  max_age_days: (v) => (Number(v) ? `passwords expire after ${v} days` : 'passwords never expire'),
-  history: (v) => `last ${v} passwords not reused`,
-  mfa_admins: (v) => (Number(v) ? 'admins use two-step sign-in' : 'two-step sign-in optional'),
+  idle_timeout_s: (v) => t('sign out after {min} min idle', { min: Math.round(v / 60) }),
+  min_length: (v) => t('passwords at least {n} characters', { n: v }),
+  require_digit: (v) => (Number(v) ? t('a digit required') : t('no digit required')),
+  require_special: (v) => (Number(v) ? t('a symbol required') : t('no symbol required')),
+  require_mixed_case: (v) => (Number(v) ? t('mixed case required') : t('mixed case not required')),
+  max_age_days: (v) => (Number(v) ? t('passwords expire after {n} days', { n: v }) : t('passwords never expire')),
+  history: (v) => t('last {n} passwords not reused', { n: v }),
+  mfa_admins: (v) => (Number(v) ? t('admins use two-step sign-in') : t('two-step sign-in optional')),
 };
 
 // An entry's detail as words: JSON (a policy change) becomes a list of
