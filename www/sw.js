@@ -7,7 +7,7 @@
 // Network first: with a network the page always gets the files as they
 // are now (nothing stale after an update); the cache is the fallback.
 // VERSION names the cache; a new worker deletes every other version's.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE = 'infosys-shell-' + VERSION;
 // What the first offline start needs: every module app.js imports
 // (tests/browser/shell.test.js checks the list against www/).
@@ -15,9 +15,9 @@ const SHELL = [
   './', 'index.html', 'manifest.webmanifest', 'icon.svg', 'icon-maskable.svg', 'css/app.css',
   'i18n/es.js',
   'js/account.js', 'js/admin.js', 'js/alarms.js', 'js/alerts.js', 'js/app.js', 'js/chart.js',
-  'js/commands.js', 'js/dashboard.js', 'js/dom.js', 'js/enroll.js', 'js/i18n.js', 'js/idle.js',
-  'js/keep.js', 'js/proto.js', 'js/qr.js', 'js/shell.js', 'js/strength.js', 'js/words.js',
-  'js/wrapper.js',
+  'js/commands.js', 'js/dashboard.js', 'js/device.js', 'js/dom.js', 'js/enroll.js', 'js/i18n.js',
+  'js/idle.js', 'js/keep.js', 'js/proto.js', 'js/qr.js', 'js/reports.js', 'js/shell.js',
+  'js/strength.js', 'js/words.js', 'js/wrapper.js',
 ];
 
 self.addEventListener('install', (ev) => {
