@@ -99,7 +99,7 @@ test('audit views: a period and pages (desktop)', async () => {
     await page.locator('#audit-out caption', { hasText: 'PC sync and errors: 2 rows' }).waitFor();
     assert.match(await body.first().textContent(), /disk 3 full/);
     await page.getByRole('button', { name: 'Older rows' }).click();
-    await page.locator('#audit-out caption', { hasText: '1 older rows' }).waitFor();
+    await page.locator('#audit-out caption', { hasText: '1 older row,' }).waitFor();
     assert.match(await body.first().textContent(), /disk 1 full/);
     assert.equal(await page.getByRole('button', { name: 'Older rows' }).isDisabled(), true);
     await page.getByRole('button', { name: 'Newer rows' }).click();

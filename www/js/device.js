@@ -13,9 +13,9 @@
 // sizes through element.style, which the Content-Security-Policy allows
 // (only style attributes and <style> elements are refused).
 import { portal } from './proto.js';
-import { $, h, clear, localDay, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
+import { $, h, clear, dateTime, day, localDay, number, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
 import { t } from './i18n.js';
-import { deviceName, rangeText, readingsCsv } from './dashboard.js';
+import { deviceName, kindText, rangeText, readingsCsv } from './dashboard.js';
 import { current } from './app.js';
 
 const PRESETS = { '24h': 24 * 3600, '7d': 7 * 86400, '30d': 30 * 86400 };
@@ -51,12 +51,11 @@ function periodText(period, b) {
   if (period === '24h') return t('the last 24 hours');
   if (period === '7d') return t('the last 7 days');
   if (period === '30d') return t('the last 30 days');
-  const last = new Date(b.to - 1);
-  return t('{from} to {to}', { from: new Date(b.from).toLocaleDateString(), to: last.toLocaleDateString() });
+  return t('{from} to {to}', { from: day(b.from), to: day(b.to - 1) });
 }
 
 function fmt(v, unit) {
-  return v === null || v === undefined ? '—' : `${Number(v).toFixed(1)} °${unit}`;
+  return v === null || v === undefined ? '—' : `${number(v, 1)} °${unit}`;
 }
 
 // "3 h 20 min", "45 min", "2 days 4 h".
@@ -74,12 +73,13 @@ function stat(name, value) {
 
 function statsList(d) {
   const s = d.stats;
-  const out = s.out_of_range
-    ? t('{n} readings, {time} in {runs} excursions', { n: s.out_of_range,
-      time: duration(d.out_of_range_s), runs: d.excursions_total })
-    : t('none');
+  const vars = { n: number(s.out_of_range), time: duration(d.out_of_range_s), runs: number(d.excursions_total) };
+  const out = !s.out_of_range ? t('none')
+    : s.out_of_range === 1 ? t('1 reading, {time} in 1 excursion', vars)
+      : d.excursions_total === 1 ? t('{n} readings, {time} in 1 excursion', vars)
+        : t('{n} readings, {time} in {runs} excursions', vars);
   return h('dl', { class: 'stats' },
-    stat(t('Readings'), String(s.readings)),
+    stat(t('Readings'), number(s.readings)),
     stat(t('Lowest'), fmt(s.min, d.unit)),
     stat(t('Highest'), fmt(s.max, d.unit)),
     stat(t('Mean'), fmt(s.mean, d.unit)),
@@ -91,7 +91,8 @@ function excursionRow(e, unit) {
     h('td', {}, h('time', { datetime: e.start }, when(e.start))),
     h('td', {}, e.ongoing ? t('still out of range') : h('time', { datetime: e.end }, when(e.end))),
     h('td', {}, (e.ongoing ? '≥ ' : '') + duration(e.duration_s)),
-    h('td', {}, `${fmt(e.peak, unit)} ${e.direction === 'above' ? t('(too warm)') : t('(too cold)')}`));
+    h('td', {}, e.direction === 'above' ? t('{peak} (too warm)', { peak: fmt(e.peak, unit) })
+      : t('{peak} (too cold)', { peak: fmt(e.peak, unit) })));
 }
 
 function excursionsTable(d, label) {
@@ -99,8 +100,9 @@ function excursionsTable(d, label) {
   if (!d.excursions.length) return h('p', {}, t('No reading was out of range in {period}.', { period: label }));
   const more = d.excursions_total > d.excursions.length
     ? h('p', { class: 'hint' }, t('The newest {n} of {total} excursions are listed.',
-      { n: d.excursions.length, total: d.excursions_total })) : null;
-  return [h('div', { class: 'table-wrap' }, h('table', {},
+      { n: number(d.excursions.length), total: number(d.excursions_total) })) : null;
+  // Scrolls sideways on a narrow phone: focusable, so that a keyboard can.
+  return [h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'device-exc-title' }, h('table', {},
     h('caption', {}, t('Excursions out of {range}, newest first', { range: rangeText(d.range, d.unit) })),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Start')), h('th', { scope: 'col' }, t('Back in range')),
       h('th', { scope: 'col' }, t('Duration')), h('th', { scope: 'col' }, t('Peak')))),
@@ -161,11 +163,11 @@ async function drawChart(d, label) {
   const box = $('#device-chart');
   if (plot) { plot.destroy(); plot = null; }
   if (resize) { resize.disconnect(); resize = null; }
-  const summary = d.stats.readings
-    ? t('Temperature of {name} over {period}: {n} readings from {min} to {max}', {
-      name: deviceName(d), period: label, n: d.stats.readings,
-      min: fmt(d.stats.min, d.unit), max: fmt(d.stats.max, d.unit) })
-    : t('No readings from {name} in {period}.', { name: deviceName(d), period: label });
+  const vars = { name: deviceName(d), period: label, n: number(d.stats.readings),
+    min: fmt(d.stats.min, d.unit), max: fmt(d.stats.max, d.unit) };
+  const summary = !d.stats.readings ? t('No readings from {name} in {period}.', vars)
+    : d.stats.readings === 1 ? t('Temperature of {name} over {period}: 1 reading, {min}', vars)
+      : t('Temperature of {name} over {period}: {n} readings from {min} to {max}', vars);
   box.setAttribute('aria-label', summary);
   clear(box);
   if (!d.stats.readings) return;
@@ -196,7 +198,7 @@ function fillHead(d) {
   const name = deviceName(d);
   $('#device-title').textContent = name;
   document.title = t('{name} · Infosys portal', { name });
-  clear($('#device-about'), [d.kind, d.location !== name ? d.location : null, t('device id {id}', { id: d.device })]
+  clear($('#device-about'), [kindText(d.kind), d.location !== name ? d.location : null, t('device id {id}', { id: d.device })]
     .filter(Boolean).join(' · '));
   clear($('#device-range'), d.range
     ? t('Acceptable {range}', { range: rangeText(d.range, d.unit) }) + (d.range.source === 'admin' ? ' ' + t('(set by an admin)') : '')
@@ -209,9 +211,9 @@ function fillPrintHead(d, label) {
     h('p', {}, h('strong', {}, t('Temperature log for inspection'))),
     h('p', {}, t('Facility: {facility}', { facility: s.facility || '' })),
     h('p', {}, t('Device: {name} ({id}), {location}', { name: deviceName(d), id: d.device, location: d.location })),
-    h('p', {}, t('Period: {period} ({from} to {to} UTC)', { period: label, from: d.from, to: d.to })),
+    h('p', {}, t('Period: {period} ({from} to {to})', { period: label, from: dateTime(d.from), to: dateTime(d.to) })),
     h('p', {}, d.range ? t('Acceptable range: {range}', { range: rangeText(d.range, d.unit) }) : t('No acceptable range set.')),
-    h('p', {}, t('Generated {time} by {user}', { time: new Date().toLocaleString(), user: s.user || '' })));
+    h('p', {}, t('Generated {time} by {user}', { time: dateTime(Date.now()), user: s.user || '' })));
 }
 
 function markPeriod(period) {
@@ -262,7 +264,7 @@ async function allReadings(d, b) {
     const r = await portal('READINGS', { device: d.device, from: iso(b.from), to, limit: READINGS_PAGE });
     if (!r.ok) return { error: r.error };
     out.push(...r.data.readings);
-    say($('#device-export-msg'), t('Reading the log… {n} readings so far', { n: out.length }));
+    say($('#device-export-msg'), t('Reading the log… {n} readings so far', { n: number(out.length) }));
     if (r.data.readings.length < READINGS_PAGE) return { readings: out };
     to = iso(Date.parse(r.data.readings[r.data.readings.length - 1].ts) - 1000);
   }
@@ -275,8 +277,9 @@ async function downloadCsv() {
   if (got.error) return say($('#device-export-msg'), plain(got.error, t('The temperature log could not be read. Try again.')), 'error');
   const day = (ms) => iso(ms).slice(0, 10);
   saveFile(`${d.device}-${day(bounds.from)}-to-${day(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
-  say($('#device-export-msg'), t('Downloaded {n} readings of {name} ({period}).',
-    { n: got.readings.length, name: deviceName(d), period: shown.label }), 'ok');
+  const vars = { n: number(got.readings.length), name: deviceName(d), period: shown.label };
+  say($('#device-export-msg'), got.readings.length === 1 ? t('Downloaded 1 reading of {name} ({period}).', vars)
+    : t('Downloaded {n} readings of {name} ({period}).', vars), 'ok');
 }
 
 function wire() {

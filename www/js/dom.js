@@ -36,6 +36,24 @@ export function when(ts) {
   return d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
 }
 
+// "1 Nov 2026" (a day, in the viewer's time zone and language).
+export function day(ts) {
+  return new Date(ts).toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+// "1 Nov 2026, 14:05 UTC": a moment for a printed record, with its zone.
+export function dateTime(ts) {
+  return new Date(ts).toLocaleString([], { day: 'numeric', month: 'short', year: 'numeric',
+    hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+}
+
+// A number in the viewer's language ("1,234.5"; "1234,5" in Spanish),
+// with the given decimals, else with those it has (up to 3).
+export function number(v, decimals) {
+  return Number(v).toLocaleString([], decimals === undefined ? { maximumFractionDigits: 3 }
+    : { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
 // A time (ms or Date) in the protocol's `ts` form.
 export function tsOf(t) {
   return new Date(t).toISOString().slice(0, 19) + 'Z';
