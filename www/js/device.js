@@ -13,7 +13,7 @@
 // sizes through element.style, which the Content-Security-Policy allows
 // (only style attributes and <style> elements are refused).
 import { portal } from './proto.js';
-import { $, h, clear, dateTime, day, localDay, number, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
+import { $, h, clear, clock, dateTime, day, dayMonth, localDay, number, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
 import { t } from './i18n.js';
 import { deviceName, kindText, rangeText, readingsCsv } from './dashboard.js';
 import { current } from './app.js';
@@ -124,6 +124,18 @@ export function chartData(d) {
   return [xs, lo, hi];
 }
 
+// The time axis in the reader's language: days for a long period, else
+// times of day with the day under the first and under each new day.
+function timeTicks(u, splits, axis, space, incr) {
+  return splits.map((s, i) => {
+    if (s === null) return null;
+    const ms = s * 1000;
+    if (incr >= 86400) return dayMonth(ms);
+    const newDay = !i || splits[i - 1] === null || new Date(ms).toDateString() !== new Date(splits[i - 1] * 1000).toDateString();
+    return newDay ? clock(ms) + '\n' + dayMonth(ms) : clock(ms);
+  });
+}
+
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -184,7 +196,7 @@ async function drawChart(d, label) {
       const a = Math.min(lo, ...limits), b = Math.max(hi, ...limits), pad = Math.max(1, (b - a) * 0.1);
       return [Math.floor(a - pad), Math.ceil(b + pad)];
     } } },
-    axes: [{ ...axis }, { ...axis, values: (u, vals) => vals.map((v) => `${v}°`) }],
+    axes: [{ ...axis, values: timeTicks }, { ...axis, values: (u, vals) => vals.map((v) => `${number(v)}°`) }],
     series: [{}, { label: t('Lowest'), stroke: cssVar('--link'), width: 1.5 },
       { label: t('Highest'), stroke: cssVar('--bad'), width: 1.5 }],
     hooks: { drawClear: [bandHook(d.range)], setCursor: [tooltipHook(d, tip)] },
