@@ -110,17 +110,19 @@ function excursionsTable(d, label) {
 }
 
 // Chart data for uPlot: times ascending in seconds, the buckets' minima and
-// maxima, with a gap (null) where no reading came for over two buckets.
+// maxima, with a gap (null) where no reading came for over twice the
+// usual step: a bucket, or the device's own interval when it reads less
+// often than that (a room every 30 min would otherwise be all gaps).
 export function chartData(d) {
   const pts = [...d.points].reverse();
+  const at = pts.map((p) => Date.parse(p.ts) / 1000);
+  const steps = at.slice(1).map((x, i) => x - at[i]).sort((a, b) => a - b);
+  const step = Math.max(d.bucket_s, steps.length ? steps[steps.length >> 1] : 0);
   const xs = [], lo = [], hi = [];
-  let prev = null;
-  for (const p of pts) {
-    const x = Date.parse(p.ts) / 1000;
-    if (prev !== null && x - prev > 2 * d.bucket_s) { xs.push(prev + d.bucket_s); lo.push(null); hi.push(null); }
-    xs.push(x); lo.push(p.min); hi.push(p.max);
-    prev = x;
-  }
+  pts.forEach((p, i) => {
+    if (i && at[i] - at[i - 1] > 2 * step) { xs.push(at[i - 1] + step); lo.push(null); hi.push(null); }
+    xs.push(at[i]); lo.push(p.min); hi.push(p.max);
+  });
   return [xs, lo, hi];
 }
 
@@ -287,8 +289,8 @@ async function downloadCsv() {
   const { d, bounds } = shown;
   const got = await allReadings(d, bounds);
   if (got.error) return say($('#device-export-msg'), plain(got.error, t('The temperature log could not be read. Try again.')), 'error');
-  const day = (ms) => iso(ms).slice(0, 10);
-  saveFile(`${d.device}-${day(bounds.from)}-to-${day(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
+  const ymd = (ms) => iso(ms).slice(0, 10);
+  saveFile(`${d.device}-${ymd(bounds.from)}-to-${ymd(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
   const vars = { n: number(got.readings.length), name: deviceName(d), period: shown.label };
   say($('#device-export-msg'), got.readings.length === 1 ? t('Downloaded 1 reading of {name} ({period}).', vars)
     : t('Downloaded {n} readings of {name} ({period}).', vars), 'ok');
