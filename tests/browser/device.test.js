@@ -64,7 +64,7 @@ for (const size of ['phone', 'desktop']) {
       assert.equal(cells[2], '30 min');
       assert.equal(cells[3], '11.0 °C (too warm)');
       assert.match(await stats.textContent(), /Highest11\.0 °C/);
-      assert.match(await stats.textContent(), /3 readings, 30 min in 1 excursions/);
+      assert.match(await stats.textContent(), /3 readings, 30 min in 1 excursion$/);
 
       // A tooltip where the pointer is.
       const over = page.locator('#device-chart .u-over');

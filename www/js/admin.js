@@ -4,7 +4,7 @@
 // reset), security alerts, the security policy, and the audit views with
 // filters that every view honours.
 import { portal } from './proto.js';
-import { $, h, clear, confirmAction, plain, say, timeEl, toast, values, when } from './dom.js';
+import { $, h, clear, confirmAction, day, localDay, plain, say, timeEl, toast, values, when } from './dom.js';
 import { current } from './app.js';
 import { alertsShow, alertsInit } from './alerts.js';
 import { describeAction, describeDetail } from './words.js';
@@ -267,12 +267,13 @@ async function showAudit(ev) {
   auditPages.next = r.data.next;
   $('#audit-newer').disabled = !auditPages.before.length;
   $('#audit-older').disabled = !auditPages.next;
-  const out = [table(auditPages.cursor
-    ? t('{log}: {n} older rows, newest first', { log: label, n: rows.length })
-    : rows.length === 1 ? t('{log}: 1 row, newest first', { log: label })
-      : t('{log}: {n} rows, newest first', { log: label, n: rows.length }), cols, rows)];
+  const n = { log: label, n: rows.length };
+  const caption = auditPages.cursor
+    ? (rows.length === 1 ? t('{log}: 1 older row, newest first', n) : t('{log}: {n} older rows, newest first', n))
+    : (rows.length === 1 ? t('{log}: 1 row, newest first', n) : t('{log}: {n} rows, newest first', n));
+  const out = [table(caption, cols, rows)];
   if (verb === 'SYNC.LOG') {
-    out.unshift(table(f.from ? t('PC check-ins since {date}', { date: f.from }) : t('PC check-ins in the last 24 hours'),
+    out.unshift(table(f.from ? t('PC check-ins since {date}', { date: day(localDay(f.from)) }) : t('PC check-ins in the last 24 hours'),
       [['PC', (x) => x.pc], [t('Last check-in'), (x) => timeEl(x.last_seen)], [t('Requests'), (x) => String(x.requests)]],
       r.data.pcs));
 

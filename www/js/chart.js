@@ -5,9 +5,11 @@
 // or vendored bundle, set no inline styles (the CSP forbids them), and
 // scale crisply from a phone to a desktop. The numbers are also given as
 // text (the label and the caption) for screen readers.
-import { h } from './dom.js';
+import { h, number } from './dom.js';
 import { t } from './i18n.js';
 
+// A range's end in the reader's numbers; "any" when the range is open there.
+const limit = (v) => (v === null || v === undefined ? t('any') : number(v));
 const W = 320, H = 150, L = 34, R = 8, T = 10, B = 22;
 
 function scale(lo, hi, a, b) {
@@ -40,8 +42,8 @@ export function tempChart(device, readings, range, unit, now = Date.now(), count
   const y = scale(lo, hi, H - B, T);
   const label = pts.length
     ? t('{device}: {n} readings in the last 24 hours, from {min} to {max} {unit}', { device, n: count ?? pts.length,
-      min: Math.min(...pts.map((p) => p[1])).toFixed(1), max: Math.max(...pts.map((p) => p[1])).toFixed(1), unit: `°${unit}` }) +
-      (bounds(range).length ? t('; acceptable {min} to {max} {unit}', { min: range.min ?? t('any'), max: range.max ?? t('any'), unit: `°${unit}` }) : '')
+      min: number(Math.min(...pts.map((p) => p[1])), 1), max: number(Math.max(...pts.map((p) => p[1])), 1), unit: `°${unit}` }) +
+      (bounds(range).length ? t('; acceptable {min} to {max} {unit}', { min: limit(range.min), max: limit(range.max), unit: `°${unit}` }) : '')
     : t('{device}: no readings in the last 24 hours', { device });
   const svg = h('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img',
                          'aria-label': label, focusable: 'false' });

@@ -5,7 +5,7 @@
 // (Infosys-Background: 1) while someone is signed in, whichever view is
 // open (off the dashboard for its alarms only).
 import { portal } from './proto.js';
-import { $, h, clear, plain, saveFile, say, timeEl, toast, when } from './dom.js';
+import { $, h, clear, number, plain, saveFile, say, timeEl, toast, when } from './dom.js';
 import { tempChart } from './chart.js';
 import { current } from './app.js';
 import { alarmsSeen } from './alarms.js';
@@ -20,7 +20,7 @@ const KINDS = { fridge: t('fridge'), freezer: t('freezer'), room: t('room'), inc
 let timer = null, openAck = null, openRange = null, last = null;
 
 function fmtValue(v, unit) {
-  return `${Number(v).toFixed(1)} °${unit}`;
+  return `${number(v, 1)} °${unit}`;
 }
 
 // "41 minutes", "3 hours": a span of ms.
@@ -38,12 +38,18 @@ export function deviceName(d) {
   return d.name || d.location || d.device;
 }
 
+// A device's kind in the reader's words ("fridge"); an unknown one as sent.
+export function kindText(kind) {
+  return KINDS[kind] || kind;
+}
+
 // "2 to 8 °C", "at most −15 °C", "at least 15 °C".
 export function rangeText(range, unit) {
   const u = `°${unit}`;
-  if (range.min !== null && range.max !== null) return t('{min} to {max} {unit}', { min: range.min, max: range.max, unit: u });
-  if (range.max !== null) return t('at most {max} {unit}', { max: range.max, unit: u });
-  return t('at least {min} {unit}', { min: range.min, unit: u });
+  const min = range.min === null ? null : number(range.min), max = range.max === null ? null : number(range.max);
+  if (min !== null && max !== null) return t('{min} to {max} {unit}', { min, max, unit: u });
+  if (max !== null) return t('at most {max} {unit}', { max, unit: u });
+  return t('at least {min} {unit}', { min, unit: u });
 }
 
 // How long a PC has been quiet, by the server's clock (quiet_s in the
@@ -184,7 +190,9 @@ async function saveRange(d, args, id) {
 }
 
 // The readings as a CSV file for an inspection: one row per reading,
-// oldest first, in UTC, with the range it was checked against.
+// oldest first, in UTC, with the range it was checked against. Its column
+// names and yes/no are data, not words of the page: English and the same
+// in every language, so that a spreadsheet or a script reads any file alike.
 export function readingsCsv(d, readings) {
   const r = d.range || { min: null, max: null };
   const out = (v) => (r.min !== null && v < r.min) || (r.max !== null && v > r.max);
@@ -221,7 +229,7 @@ function deviceItem(d, readings) {
   const li = h('li', { class: 'device' + (bad ? ' device-bad' : '') },
     // The name opens the device's page: its history, excursions and log.
     h('h3', {}, h('a', { href: '#device/' + encodeURIComponent(d.device) }, deviceName(d)),
-      h('span', { class: 'device-kind' }, ` ${KINDS[d.kind] || d.kind} · ${d.device}`)),
+      h('span', { class: 'device-kind' }, ` ${kindText(d.kind)} · ${d.device}`)),
     latest
       ? h('p', { class: 'reading' + (bad ? ' reading-bad' : '') },
           fmtValue(latest.value, d.unit),

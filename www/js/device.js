@@ -13,9 +13,9 @@
 // sizes through element.style, which the Content-Security-Policy allows
 // (only style attributes and <style> elements are refused).
 import { portal } from './proto.js';
-import { $, h, clear, localDay, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
+import { $, h, clear, clock, dateTime, day, dayMonth, localDay, number, plain, saveFile, say, toast, tsOf as iso, when } from './dom.js';
 import { t } from './i18n.js';
-import { deviceName, rangeText, readingsCsv } from './dashboard.js';
+import { deviceName, kindText, rangeText, readingsCsv } from './dashboard.js';
 import { current } from './app.js';
 
 const PRESETS = { '24h': 24 * 3600, '7d': 7 * 86400, '30d': 30 * 86400 };
@@ -51,12 +51,11 @@ function periodText(period, b) {
   if (period === '24h') return t('the last 24 hours');
   if (period === '7d') return t('the last 7 days');
   if (period === '30d') return t('the last 30 days');
-  const last = new Date(b.to - 1);
-  return t('{from} to {to}', { from: new Date(b.from).toLocaleDateString(), to: last.toLocaleDateString() });
+  return t('{from} to {to}', { from: day(b.from), to: day(b.to - 1) });
 }
 
 function fmt(v, unit) {
-  return v === null || v === undefined ? '—' : `${Number(v).toFixed(1)} °${unit}`;
+  return v === null || v === undefined ? '—' : `${number(v, 1)} °${unit}`;
 }
 
 // "3 h 20 min", "45 min", "2 days 4 h".
@@ -74,12 +73,13 @@ function stat(name, value) {
 
 function statsList(d) {
   const s = d.stats;
-  const out = s.out_of_range
-    ? t('{n} readings, {time} in {runs} excursions', { n: s.out_of_range,
-      time: duration(d.out_of_range_s), runs: d.excursions_total })
-    : t('none');
+  const vars = { n: number(s.out_of_range), time: duration(d.out_of_range_s), runs: number(d.excursions_total) };
+  const out = !s.out_of_range ? t('none')
+    : s.out_of_range === 1 ? t('1 reading, {time} in 1 excursion', vars)
+      : d.excursions_total === 1 ? t('{n} readings, {time} in 1 excursion', vars)
+        : t('{n} readings, {time} in {runs} excursions', vars);
   return h('dl', { class: 'stats' },
-    stat(t('Readings'), String(s.readings)),
+    stat(t('Readings'), number(s.readings)),
     stat(t('Lowest'), fmt(s.min, d.unit)),
     stat(t('Highest'), fmt(s.max, d.unit)),
     stat(t('Mean'), fmt(s.mean, d.unit)),
@@ -91,7 +91,8 @@ function excursionRow(e, unit) {
     h('td', {}, h('time', { datetime: e.start }, when(e.start))),
     h('td', {}, e.ongoing ? t('still out of range') : h('time', { datetime: e.end }, when(e.end))),
     h('td', {}, (e.ongoing ? '≥ ' : '') + duration(e.duration_s)),
-    h('td', {}, `${fmt(e.peak, unit)} ${e.direction === 'above' ? t('(too warm)') : t('(too cold)')}`));
+    h('td', {}, e.direction === 'above' ? t('{peak} (too warm)', { peak: fmt(e.peak, unit) })
+      : t('{peak} (too cold)', { peak: fmt(e.peak, unit) })));
 }
 
 function excursionsTable(d, label) {
@@ -99,8 +100,9 @@ function excursionsTable(d, label) {
   if (!d.excursions.length) return h('p', {}, t('No reading was out of range in {period}.', { period: label }));
   const more = d.excursions_total > d.excursions.length
     ? h('p', { class: 'hint' }, t('The newest {n} of {total} excursions are listed.',
-      { n: d.excursions.length, total: d.excursions_total })) : null;
-  return [h('div', { class: 'table-wrap' }, h('table', {},
+      { n: number(d.excursions.length), total: number(d.excursions_total) })) : null;
+  // Scrolls sideways on a narrow phone: focusable, so that a keyboard can.
+  return [h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'device-exc-title' }, h('table', {},
     h('caption', {}, t('Excursions out of {range}, newest first', { range: rangeText(d.range, d.unit) })),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Start')), h('th', { scope: 'col' }, t('Back in range')),
       h('th', { scope: 'col' }, t('Duration')), h('th', { scope: 'col' }, t('Peak')))),
@@ -108,18 +110,32 @@ function excursionsTable(d, label) {
 }
 
 // Chart data for uPlot: times ascending in seconds, the buckets' minima and
-// maxima, with a gap (null) where no reading came for over two buckets.
+// maxima, with a gap (null) where no reading came for over twice the
+// usual step: a bucket, or the device's own interval when it reads less
+// often than that (a room every 30 min would otherwise be all gaps).
 export function chartData(d) {
   const pts = [...d.points].reverse();
+  const at = pts.map((p) => Date.parse(p.ts) / 1000);
+  const steps = at.slice(1).map((x, i) => x - at[i]).sort((a, b) => a - b);
+  const step = Math.max(d.bucket_s, steps.length ? steps[steps.length >> 1] : 0);
   const xs = [], lo = [], hi = [];
-  let prev = null;
-  for (const p of pts) {
-    const x = Date.parse(p.ts) / 1000;
-    if (prev !== null && x - prev > 2 * d.bucket_s) { xs.push(prev + d.bucket_s); lo.push(null); hi.push(null); }
-    xs.push(x); lo.push(p.min); hi.push(p.max);
-    prev = x;
-  }
+  pts.forEach((p, i) => {
+    if (i && at[i] - at[i - 1] > 2 * step) { xs.push(at[i - 1] + step); lo.push(null); hi.push(null); }
+    xs.push(at[i]); lo.push(p.min); hi.push(p.max);
+  });
   return [xs, lo, hi];
+}
+
+// The time axis in the reader's language: days for a long period, else
+// times of day with the day under the first and under each new day.
+function timeTicks(u, splits, axis, space, incr) {
+  return splits.map((s, i) => {
+    if (s === null) return null;
+    const ms = s * 1000;
+    if (incr >= 86400) return dayMonth(ms);
+    const newDay = !i || splits[i - 1] === null || new Date(ms).toDateString() !== new Date(splits[i - 1] * 1000).toDateString();
+    return newDay ? clock(ms) + '\n' + dayMonth(ms) : clock(ms);
+  });
 }
 
 function cssVar(name) {
@@ -161,11 +177,11 @@ async function drawChart(d, label) {
   const box = $('#device-chart');
   if (plot) { plot.destroy(); plot = null; }
   if (resize) { resize.disconnect(); resize = null; }
-  const summary = d.stats.readings
-    ? t('Temperature of {name} over {period}: {n} readings from {min} to {max}', {
-      name: deviceName(d), period: label, n: d.stats.readings,
-      min: fmt(d.stats.min, d.unit), max: fmt(d.stats.max, d.unit) })
-    : t('No readings from {name} in {period}.', { name: deviceName(d), period: label });
+  const vars = { name: deviceName(d), period: label, n: number(d.stats.readings),
+    min: fmt(d.stats.min, d.unit), max: fmt(d.stats.max, d.unit) };
+  const summary = !d.stats.readings ? t('No readings from {name} in {period}.', vars)
+    : d.stats.readings === 1 ? t('Temperature of {name} over {period}: 1 reading, {min}', vars)
+      : t('Temperature of {name} over {period}: {n} readings from {min} to {max}', vars);
   box.setAttribute('aria-label', summary);
   clear(box);
   if (!d.stats.readings) return;
@@ -182,7 +198,7 @@ async function drawChart(d, label) {
       const a = Math.min(lo, ...limits), b = Math.max(hi, ...limits), pad = Math.max(1, (b - a) * 0.1);
       return [Math.floor(a - pad), Math.ceil(b + pad)];
     } } },
-    axes: [{ ...axis }, { ...axis, values: (u, vals) => vals.map((v) => `${v}°`) }],
+    axes: [{ ...axis, values: timeTicks }, { ...axis, values: (u, vals) => vals.map((v) => `${number(v)}°`) }],
     series: [{}, { label: t('Lowest'), stroke: cssVar('--link'), width: 1.5 },
       { label: t('Highest'), stroke: cssVar('--bad'), width: 1.5 }],
     hooks: { drawClear: [bandHook(d.range)], setCursor: [tooltipHook(d, tip)] },
@@ -196,7 +212,7 @@ function fillHead(d) {
   const name = deviceName(d);
   $('#device-title').textContent = name;
   document.title = t('{name} · Infosys portal', { name });
-  clear($('#device-about'), [d.kind, d.location !== name ? d.location : null, t('device id {id}', { id: d.device })]
+  clear($('#device-about'), [kindText(d.kind), d.location !== name ? d.location : null, t('device id {id}', { id: d.device })]
     .filter(Boolean).join(' · '));
   clear($('#device-range'), d.range
     ? t('Acceptable {range}', { range: rangeText(d.range, d.unit) }) + (d.range.source === 'admin' ? ' ' + t('(set by an admin)') : '')
@@ -209,9 +225,9 @@ function fillPrintHead(d, label) {
     h('p', {}, h('strong', {}, t('Temperature log for inspection'))),
     h('p', {}, t('Facility: {facility}', { facility: s.facility || '' })),
     h('p', {}, t('Device: {name} ({id}), {location}', { name: deviceName(d), id: d.device, location: d.location })),
-    h('p', {}, t('Period: {period} ({from} to {to} UTC)', { period: label, from: d.from, to: d.to })),
+    h('p', {}, t('Period: {period} ({from} to {to})', { period: label, from: dateTime(d.from), to: dateTime(d.to) })),
     h('p', {}, d.range ? t('Acceptable range: {range}', { range: rangeText(d.range, d.unit) }) : t('No acceptable range set.')),
-    h('p', {}, t('Generated {time} by {user}', { time: new Date().toLocaleString(), user: s.user || '' })));
+    h('p', {}, t('Generated {time} by {user}', { time: dateTime(Date.now()), user: s.user || '' })));
 }
 
 function markPeriod(period) {
@@ -262,7 +278,7 @@ async function allReadings(d, b) {
     const r = await portal('READINGS', { device: d.device, from: iso(b.from), to, limit: READINGS_PAGE });
     if (!r.ok) return { error: r.error };
     out.push(...r.data.readings);
-    say($('#device-export-msg'), t('Reading the log… {n} readings so far', { n: out.length }));
+    say($('#device-export-msg'), t('Reading the log… {n} readings so far', { n: number(out.length) }));
     if (r.data.readings.length < READINGS_PAGE) return { readings: out };
     to = iso(Date.parse(r.data.readings[r.data.readings.length - 1].ts) - 1000);
   }
@@ -273,10 +289,11 @@ async function downloadCsv() {
   const { d, bounds } = shown;
   const got = await allReadings(d, bounds);
   if (got.error) return say($('#device-export-msg'), plain(got.error, t('The temperature log could not be read. Try again.')), 'error');
-  const day = (ms) => iso(ms).slice(0, 10);
-  saveFile(`${d.device}-${day(bounds.from)}-to-${day(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
-  say($('#device-export-msg'), t('Downloaded {n} readings of {name} ({period}).',
-    { n: got.readings.length, name: deviceName(d), period: shown.label }), 'ok');
+  const ymd = (ms) => iso(ms).slice(0, 10);
+  saveFile(`${d.device}-${ymd(bounds.from)}-to-${ymd(bounds.to - 1)}.csv`, readingsCsv(d, got.readings));
+  const vars = { n: number(got.readings.length), name: deviceName(d), period: shown.label };
+  say($('#device-export-msg'), got.readings.length === 1 ? t('Downloaded 1 reading of {name} ({period}).', vars)
+    : t('Downloaded {n} readings of {name} ({period}).', vars), 'ok');
 }
 
 function wire() {

@@ -26,14 +26,39 @@ export function clear(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
 }
 
-// "14:05" today, "3 Mar 14:05" otherwise, in the viewer's time zone.
+// "14:05" and "3 Mar": a time of day and a day of the year, in the
+// viewer's time zone and language.
+export function clock(ts) {
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export function dayMonth(ts) {
+  return new Date(ts).toLocaleDateString([], { day: 'numeric', month: 'short' });
+}
+
+// "14:05" today, "3 Mar 14:05" otherwise.
 export function when(ts) {
   if (!ts) return '—';
-  const d = new Date(ts);
-  const now = new Date();
-  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  if (d.toDateString() === now.toDateString()) return time;
-  return d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + time;
+  if (new Date(ts).toDateString() === new Date().toDateString()) return clock(ts);
+  return dayMonth(ts) + ' ' + clock(ts);
+}
+
+// "1 Nov 2026" (a day, in the viewer's time zone and language).
+export function day(ts) {
+  return new Date(ts).toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+// "1 Nov 2026, 14:05 UTC": a moment for a printed record, with its zone.
+export function dateTime(ts) {
+  return new Date(ts).toLocaleString([], { day: 'numeric', month: 'short', year: 'numeric',
+    hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+}
+
+// A number in the viewer's language ("1,234.5"; "1234,5" in Spanish),
+// with the given decimals, else with those it has (up to 3).
+export function number(v, decimals) {
+  return Number(v).toLocaleString([], decimals === undefined ? { maximumFractionDigits: 3 }
+    : { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
 // A time (ms or Date) in the protocol's `ts` form.

@@ -3,7 +3,7 @@
 // table a page of rows at a time (#report/<id>), downloadable as CSV or
 // printed (the browser's "Save as PDF").
 import { portal } from './proto.js';
-import { $, h, clear, localDay, plain, saveFile, say, timeEl, tsOf, when } from './dom.js';
+import { $, h, clear, localDay, number, plain, saveFile, say, timeEl, tsOf, when } from './dom.js';
 import { t } from './i18n.js';
 
 const LIST_PAGE = 20;
@@ -23,8 +23,8 @@ function periodOf(r) {
 }
 
 function rowsText(r) {
-  return r.complete ? String(r.rows)
-    : t('{got} of {rows} (still arriving)', { got: r.received, rows: r.rows });
+  return r.complete ? number(r.rows)
+    : t('{got} of {rows} (still arriving)', { got: number(r.received), rows: number(r.rows) });
 }
 
 function listTable(reports) {
@@ -80,7 +80,7 @@ async function downloadCsv() {
     rows.push(...r.data.cells);
   }
   saveFile(`${d.report}.csv`, reportCsv(d.columns, rows));
-  say($('#rv-msg'), t('Downloaded {n} rows.', { n: rows.length }), 'ok');
+  say($('#rv-msg'), rows.length === 1 ? t('Downloaded 1 row.') : t('Downloaded {n} rows.', { n: number(rows.length) }), 'ok');
 }
 
 async function loadReport(id, offset = 0) {
@@ -90,7 +90,9 @@ async function loadReport(id, offset = 0) {
       : plain(r.error, t('The report could not be read. Try again.')), 'error');
   }
   const d = shown = r.data;
-  say($('#rv-msg'), d.complete ? '' : t('Only {got} of its {rows} rows have arrived so far.', { got: d.received, rows: d.rows }), 'warn');
+  const got = { got: number(d.received), rows: number(d.rows) };
+  say($('#rv-msg'), d.complete ? '' : d.received === 1 ? t('Only 1 of its {rows} rows has arrived so far.', got)
+    : t('Only {got} of its {rows} rows have arrived so far.', got), 'warn');
   $('#rv-title').textContent = d.title;
   document.title = t('{name} · Infosys portal', { name: d.title });
   clear($('#rv-about'), t('{kind} report made by {pc} at {time}', { kind: KINDS()[d.kind] || d.kind, pc: d.pc, time: when(d.ts) }) +
@@ -98,7 +100,9 @@ async function loadReport(id, offset = 0) {
     (d.requested_by ? ' · ' + t('asked for by {user}', { user: d.requested_by }) : ''));
   const last = Math.min(d.rows, offset + d.cells.length);
   clear($('#rv-out'), h('table', {},
-    h('caption', {}, d.cells.length ? t('Rows {first} to {last} of {rows}', { first: offset + 1, last, rows: d.rows }) : t('No rows')),
+    h('caption', {}, d.cells.length
+      ? t('Rows {first} to {last} of {rows}', { first: number(offset + 1), last: number(last), rows: number(d.rows) })
+      : t('No rows')),
     h('thead', {}, h('tr', {}, d.columns.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, d.cells.map((row) => h('tr', {}, row.map((c) => h('td', {}, c)))))));
   $('#rv-prev').disabled = offset === 0;
