@@ -8,6 +8,9 @@
 static const char sql_email_set[] =
 	"UPDATE users SET email_sealed = ?, email_hash = ? WHERE id = ?";
 
+static const char sql_email_sealed[] =
+	"SELECT email_sealed FROM users WHERE id = ?";
+
 static const char sql_lock_user[] =
 	"SELECT id FROM users WHERE id = ? FOR UPDATE";
 
@@ -62,6 +65,33 @@ const char *recovery_email_open(struct ctx *ctx, long long user_id,
 	if (!addr)
 		err_set(err, E_INTERNAL, "out of memory");
 	return addr;
+}
+
+int recovery_email_hint(struct ctx *ctx, long long user_id, const char **hint,
+			struct err *err)
+{
+	struct dbparam p[] = { P_INT(user_id) };
+	const char *addr, *at;
+	size_t first = 1;
+	struct dbres r;
+
+	*hint = NULL;
+	if (db_query(ctx->db, sql_email_sealed, p, 1, ctx->arena, &r, err) != 0)
+		return -1;
+	if (r.nrows != 1 || !dbres_get(&r, 0, 0))
+		return 0;
+	addr = recovery_email_open(ctx, user_id, dbres_get(&r, 0, 0), err);
+	if (!addr)
+		return -1;
+	if (!(at = strrchr(addr, '@')) || at == addr)
+		return err_set(err, E_INTERNAL, "a stored recovery address has no @");
+	/* One whole UTF-8 character of the local part. */
+	while (addr + first < at && ((unsigned char)addr[first] & 0xC0) == 0x80)
+		first++;
+	*hint = arena_printf(ctx->arena, "%.*s\u2026%s", (int)first, addr, at);
+	if (!*hint)
+		return err_set(err, E_INTERNAL, "out of memory");
+	return 0;
 }
 
 int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,

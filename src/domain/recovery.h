@@ -29,6 +29,13 @@ int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 const char *recovery_email_open(struct ctx *ctx, long long user_id,
 				const char *sealed, struct err *err);
 
+/* The user's recovery address as a hint for its owner: the first
+ * character of the local part and the domain ("m…@example.org"), in
+ * ctx->arena; *hint NULL when the user has none. Enough to recognise
+ * one's own address, not to learn someone else's. */
+int recovery_email_hint(struct ctx *ctx, long long user_id, const char **hint,
+			struct err *err);
+
 /* The look-up hash of an address (lower-cased first) as hex. */
 int recovery_email_hash(struct ctx *ctx, const char *email, size_t len,
 			char out[65], struct err *err);

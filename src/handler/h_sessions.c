@@ -1,17 +1,25 @@
 /* h_sessions — a user's own sessions on /api/auth (PROTOCOL.md §4,
- * ASVS 3.3.4): SESSION.LIST and SESSION.REVOKE. Only the caller's own
+ * ASVS 3.3.4): SESSION.LIST (with the owner's recovery address as a
+ * hint, for the account page) and SESSION.REVOKE. Only the caller's own
  * sessions are ever named; another user's id is NOT_FOUND. */
 #include "actlog.h"
 #include "ctx.h"
 #include "handlers.h"
+#include "recovery.h"
 #include "session.h"
 
 HANDLER(h_session_list)
 {
 	json_t *list = json_array();
 
+	const char *hint;
+
 	(void)call;
 	json_object_set_new(data, "sessions", list);
+	if (recovery_email_hint(ctx, ctx->user_id, &hint, err) != 0)
+		return -1;
+	json_object_set_new(data, "recovery_email",
+			    hint ? json_string(hint) : json_null());
 	return session_list(ctx, ctx->user_id, list, err);
 }
 

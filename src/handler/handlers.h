@@ -16,6 +16,7 @@ HANDLER(h_login);
 HANDLER(h_logout);
 HANDLER(h_session);
 HANDLER(h_password_change);
+HANDLER(h_email_change);
 /* h_sessions.c */
 HANDLER(h_session_list);
 HANDLER(h_session_revoke);

@@ -57,6 +57,12 @@ static const struct argspec password_change_args[] = {
 	  "the new password; must meet the facility's policy" },
 };
 
+static const struct argspec email_change_args[] = {
+	{ "password", AT_SECRET, 1, 0, 0, NULL, "the account's password" },
+	{ "email", AT_EMAIL, 0, 0, 0, NULL,
+	  "the new recovery address; absent to remove it" },
+};
+
 static const struct argspec session_revoke_args[] = {
 	{ "id", AT_INT, 0, 1, 9007199254740991LL, NULL,
 	  "one of the caller's sessions, from SESSION.LIST" },
@@ -384,12 +390,21 @@ const struct verb verb_table[] = {
 	  " stores the new hash and ends the user's other sessions; a session"
 	  " that had to change its password gets a new token (a new cookie).",
 	  VF_WHILE_PASSWORD_CHANGE },
+	{ "EMAIL.CHANGE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
+	  ARGS(email_change_args), h_email_change,
+	  "Sets (or without `email` removes) the caller's own recovery"
+	  " address; `password` is checked as for `PASSWORD.CHANGE` (a wrong"
+	  " one is `AUTH_FAILED` and counts towards the lockout). The address"
+	  " replaced and the new one are both told by mail; logged without"
+	  " the address." },
 	{ "SESSION.LIST", PROG_AUTH, ROLE_USER | ROLE_ADMIN, NOARGS,
 	  h_session_list,
 	  "The caller's live sessions, newest first: `sessions`, each `id`,"
 	  " `current` (this one), `channel`, `device` (from the user agent:"
 	  " windows, mac, linux, iphone, ipad, android-phone, …), `address`,"
-	  " `started`, `last_seen`. Never a token." },
+	  " `started`, `last_seen`. Never a token. `recovery_email`: the"
+	  " caller's recovery address as a hint (its first character and its"
+	  " domain, \"m…@example.org\"), or null." },
 	{ "SESSION.REVOKE", PROG_AUTH, ROLE_USER | ROLE_ADMIN,
 	  ARGS(session_revoke_args), h_session_revoke,
 	  "Ends one of the caller's sessions (`id`; the current one also clears"

@@ -118,3 +118,48 @@ test('admin: sessions and sign-out, disable and enable, two-step reset', async (
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
+
+// Issue 11 item 12: one's own recovery address, with the password again.
+test('account page: set and remove the recovery e-mail address', async () => {
+  const f = facility();
+  const emailHash = () => sql(`SELECT COALESCE(email_hash, 'none') FROM users WHERE facility_id = ${f.id} AND name = 'staff'`);
+  const told = () => Number(sql(`SELECT COUNT(*) FROM mail_outbox WHERE facility_id = ${f.id} AND kind = 'notice_email'`));
+  for (const size of ['phone', 'desktop']) {
+    const b = await browser(size);
+    try {
+      const { page } = b;
+      await signIn(page, f, 'staff');
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.getByRole('link', { name: 'Account' }).click();
+      const panel = page.locator('#view-account section', { has: page.getByRole('heading', { name: 'Recovery e-mail' }) });
+      if (size === 'phone') {
+        await panel.getByText('You have no recovery address').waitFor();
+        assert.equal(await panel.getByRole('button', { name: 'Remove address' }).isVisible(), false);
+        await panel.getByLabel('New recovery e-mail address').fill(`nurse.${f.code}@example.org`);
+        await panel.getByLabel('Your password').fill('Not-the-password-8');
+        await panel.getByRole('button', { name: 'Save address' }).click();
+        await page.locator('#account-msg', { hasText: 'The password is not right.' }).waitFor();
+        assert.equal(emailHash(), 'none');
+        await panel.getByLabel('Your password').fill(f.passwords.staff);
+        await panel.getByRole('button', { name: 'Save address' }).click();
+        await page.locator('#account-msg', { hasText: 'Your recovery address was saved.' }).waitFor();
+        await panel.getByText('Reset codes are sent to n…@example.org.').waitFor();
+        assert.notEqual(emailHash(), 'none');
+        assert.equal(told(), 1);
+        await noViolations(page, 'account with a recovery address');
+      } else {
+        await page.getByRole('heading', { name: 'Your account' }).waitFor();
+        await panel.getByText('Reset codes are sent to n…@example.org.').waitFor();
+        await panel.getByLabel('Your password').fill(f.passwords.staff);
+        page.once('dialog', (d) => d.accept());
+        await panel.getByRole('button', { name: 'Remove address' }).click();
+        await page.locator('#account-msg', { hasText: 'Your recovery address was removed.' }).waitFor();
+        await panel.getByText('You have no recovery address').waitFor();
+        assert.equal(emailHash(), 'none');
+        assert.equal(told(), 2);
+        await noViolations(page, 'account without a recovery address');
+      }
+      assert.deepEqual(b.errors, []);
+    } finally { await b.close(); }
+  }
+});

@@ -384,6 +384,34 @@ def test_credential_changes_and_lock_mail_a_notice_without_secrets(stack, sealer
     assert to == [addr, f"new.{f.code}@example.org"]
 
 
+def test_own_recovery_address_needs_the_password_and_tells_both(stack, sealer):
+    """Issue 11 item 12: a user sets their own recovery address on the
+    account page; a borrowed session without the password cannot."""
+    f = Facility()
+    old = f"staff.{f.code}@example.org"
+    sealer.set_email(f.id, "staff", old)
+    _, _, _, tok = f.login("staff", src=fresh_address())
+    assert auth(tok, "SESSION.LIST")[2]["data"]["recovery_email"] == "s\u2026@example.org"
+    new = f"mine.{f.code}@example.net"
+    status, _, reply = auth(tok, f"EMAIL.CHANGE password={q(WRONG)} email={new}")
+    assert (status, reply["error"]["code"]) == (401, "AUTH_FAILED"), reply
+    assert notices(sealer, f, "notice_email") == []
+    assert sql(f"SELECT failed_logins FROM users WHERE id = {user_id(f, 'staff')}") == [["1"]]
+    status, _, reply = auth(tok, f"EMAIL.CHANGE password={q(f.passwords['staff'])} email={new}")
+    assert status == 200, reply
+    assert [m["to"] for m in notices(sealer, f, "notice_email")] == [old, new]
+    assert auth(tok, "SESSION.LIST")[2]["data"]["recovery_email"] == "m\u2026@example.net"
+    # The reset mail now goes to the new address; the log never holds it.
+    assert post("/api/auth", f"PASSWORD.RESET.REQUEST facility={f.code} user=staff")[0] == 200
+    assert [m["to"] for m in notices(sealer, f, "password_reset")] == [new]
+    assert sql(f"SELECT COUNT(*) FROM request_log WHERE params LIKE '%{f.code}@%'") == [["0"]]
+    # Without an address: removed, and the one removed is told.
+    status, _, reply = auth(tok, f"EMAIL.CHANGE password={q(f.passwords['staff'])}")
+    assert status == 200, reply
+    assert auth(tok, "SESSION.LIST")[2]["data"]["recovery_email"] is None
+    assert [m["to"] for m in notices(sealer, f, "notice_email")] == [old, new, new]
+
+
 # Strength by estimate (issue item 7): zxcvbn with the account's own words.
 
 @pytest.mark.parametrize("weak", ["passwordpassword", "Dragon2024dragon",

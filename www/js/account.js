@@ -1,5 +1,6 @@
 // account — the signed-in user's own account: change the password (with
-// the strength meter) and see their sessions, ending any or all others.
+// the strength meter), set or remove the recovery e-mail address, and see
+// their sessions, ending any or all others.
 import { auth } from './proto.js';
 import { $, h, clear, plain, say, timeEl, values } from './dom.js';
 import { current } from './app.js';
@@ -21,11 +22,49 @@ function sessionItem(s) {
       onclick: () => endSession(s.id, what) }, t('Sign out {device}', { device: what })));
 }
 
+function showAddress(hint) {
+  $('#account-email-now').textContent = hint
+    ? t('Reset codes are sent to {address}.', { address: hint })
+    : t('You have no recovery address: without one, only an admin can reset your password.');
+  $('#account-email-remove').hidden = !hint;
+}
+
 async function loadSessions() {
   const r = await auth('SESSION.LIST');
   if (!r.ok) return msg(plain(r.error, t('Your sessions could not be read. Reload and try again.')), 'error');
+  showAddress(r.data.recovery_email);
   clear($('#sessions'), r.data.sessions.map(sessionItem));
   $('#signout-others').hidden = r.data.sessions.length < 2;
+}
+
+// Set (email given) or remove (null) the address, with the password again.
+async function saveAddress(email) {
+  const form = $('#account-email-form');
+  const password = form.elements.password.value;
+  if (!password) return msg(t('Enter your password to change the recovery address.'), 'error');
+  const r = await auth('EMAIL.CHANGE', email ? { password, email } : { password });
+  if (!r.ok) {
+    const code = r.error && r.error.code;
+    return msg(code === 'AUTH_FAILED' ? t('The password is not right.')
+      : code === 'BAD_ARGUMENT' ? t('That is not an e-mail address. Check it and try again.')
+        : plain(r.error, t('The recovery address was not changed. Try again.')), 'error');
+  }
+  form.reset();
+  msg(email ? t('Your recovery address was saved. Both addresses were told by e-mail.')
+    : t('Your recovery address was removed. It was told by e-mail.'), 'ok');
+  loadSessions();
+}
+
+function submitAddress(ev) {
+  ev.preventDefault();
+  const email = ev.target.elements.email.value.trim();
+  if (!email) return msg(t('Enter the new address, or use Remove address.'), 'error');
+  saveAddress(email);
+}
+
+function removeAddress() {
+  if (!confirm(t('Remove your recovery address? Without one, only an admin can reset your password.'))) return;
+  saveAddress(null);
 }
 
 async function endSession(id, what) {
@@ -68,5 +107,7 @@ export function accountShow() {
 
 export function accountInit() {
   $('#account-form').addEventListener('submit', changePassword);
+  $('#account-email-form').addEventListener('submit', submitAddress);
+  $('#account-email-remove').addEventListener('click', removeAddress);
   $('#signout-others').addEventListener('click', endOthers);
 }
