@@ -122,8 +122,8 @@ test('admin: sessions and sign-out, disable and enable, two-step reset', async (
 // Issue 11 item 12: one's own recovery address, with the password again.
 test('account page: set and remove the recovery e-mail address', async () => {
   const f = facility();
-  const emailHash = () => sql(`SELECT COALESCE(email_hash, 'none') FROM users WHERE facility_id = ${f.id} AND name = 'staff'`);
-  const told = () => Number(sql(`SELECT COUNT(*) FROM mail_outbox WHERE facility_id = ${f.id} AND kind = 'notice_email'`));
+  const emailHash = () => sql(`SELECT COALESCE(email_hash, 'none') FROM users WHERE facility_id = ${f.id} AND name = 'staff'`)[0][0];
+  const told = () => Number(sql(`SELECT COUNT(*) FROM mail_outbox WHERE facility_id = ${f.id} AND kind = 'notice_email'`)[0][0]);
   for (const size of ['phone', 'desktop']) {
     const b = await browser(size);
     try {
