@@ -99,6 +99,8 @@ static int buckets(struct ctx *ctx, const struct window *w,
 HANDLER(h_dashboard_series)
 {
 	const struct argval *h = call_arg(call, "hours"), *n = call_arg(call, "points");
+	const struct argval *to = call_arg(call, "to");
+	long long end = to->present ? to->n : (long long)ctx->now;
 	long long hours = h->present ? h->n : SERIES_HOURS_DEFAULT;
 	long long points = n->present ? n->n : SERIES_POINTS_DEFAULT;
 	struct window w = { .bucket = hours * 3600 / points };
@@ -107,7 +109,7 @@ HANDLER(h_dashboard_series)
 	long long *ids;
 	struct dbres r;
 
-	w.to = ((long long)ctx->now / w.bucket + 1) * w.bucket;
+	w.to = (end / w.bucket + 1) * w.bucket;
 	w.from = w.to - w.bucket * points;
 	json_object_set_new(data, "series", out);
 	json_object_set_new(data, "from", ts_json(w.from));

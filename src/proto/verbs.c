@@ -115,9 +115,12 @@ static const struct argspec readings_args[] = {
 	{ "limit", AT_INT, 0, 1, 5000, NULL, "at most this many (default 1000)" },
 };
 static const struct argspec dashboard_series_args[] = {
-	{ "hours", AT_INT, 0, 1, 168, NULL, "the window, ending now (default 24)" },
+	{ "hours", AT_INT, 0, 1, 168, NULL, "the window's length (default 24)" },
 	{ "points", AT_INT, 0, 12, 720, NULL,
 	  "buckets per device (default 144: ten minutes over 24 hours)" },
+	{ "to", AT_TS, 0, 0, 0, NULL,
+	  "the window's end (default now): the page's clock, so that its"
+	  " chart and the window agree" },
 };
 static const struct argspec device_history_args[] = {
 	{ "device", AT_ID, 1, 0, 0, NULL, "a device of the caller's facility" },

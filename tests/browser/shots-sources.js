@@ -24,6 +24,7 @@ export const SOURCES = {
   'password-change': SHELL,
   'device-page': [...SHELL, 'js/device.js', 'js/dashboard.js', 'js/i18n.js', 'vendor/uPlot.esm.js'],
   'report': [...SHELL, 'js/reports.js', 'js/i18n.js'],
+  'account': [...SHELL, 'js/account.js'],
 };
 
 // The hash of the files a screenshot shows, as SOURCES.json records it.

@@ -88,6 +88,9 @@ async function views(f, size) {
     await p.goto(BASE + '/#report/STOCK-0302');
     await p.locator('#rv-out tbody tr').first().waitFor();
     await shot(p, 'report', size);
+    await p.getByRole('link', { name: 'Account' }).click();
+    await p.locator('#sessions li').first().waitFor();
+    await shot(p, 'account', size);
   } finally { await b.close(); }
 }
 

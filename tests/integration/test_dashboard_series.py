@@ -90,7 +90,15 @@ def test_window_and_resolution_are_the_callers(site):
     assert d["bucket_s"] == 300
     f1 = next(s for s in d["series"] if s["device"] == "F1")
     assert 55 <= f1["readings"] <= 65 and len(f1["points"]) <= 12
-    for bad in ("points=5", "points=721", "hours=0", "hours=169", "from=1"):
+    # A window that ends when the page's clock says (two days ago here):
+    # only F2's one reading, three days old, is in a 48-hour window.
+    end = int(time.time()) - 2 * 86400
+    status, _, reply = site.call(f"DASHBOARD.SERIES hours=48 to={iso(end)}")
+    assert status == 200, reply
+    d = reply["data"]
+    assert parse(d["to"]) - 3600 < end <= parse(d["to"])
+    assert {s["device"]: s["readings"] for s in d["series"]} == {"F1": 0, "F2": 1, "F3": 0}
+    for bad in ("points=5", "points=721", "hours=0", "hours=169", "from=1", "to=1"):
         status, _, reply = site.call(f"DASHBOARD.SERIES {bad}")
         assert status == 400, bad
         assert reply["error"]["code"] in ("BAD_ARGUMENT", "BAD_COMMAND")

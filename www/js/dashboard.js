@@ -5,7 +5,7 @@
 // (Infosys-Background: 1) while someone is signed in, whichever view is
 // open (off the dashboard for its alarms only).
 import { portal } from './proto.js';
-import { $, h, clear, number, plain, saveFile, say, timeEl, toast, when } from './dom.js';
+import { $, h, clear, number, plain, saveFile, say, timeEl, toast, tsOf, when } from './dom.js';
 import { tempChart } from './chart.js';
 import { current } from './app.js';
 import { alarmsSeen } from './alarms.js';
@@ -206,7 +206,7 @@ export function readingsCsv(d, readings) {
 // The inspection log is every reading, not the chart's buckets: asked for
 // when the person wants it.
 async function downloadCsv(d) {
-  const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 19) + 'Z';
+  const from = tsOf(Date.now() - 24 * 3600 * 1000);
   const r = await portal('READINGS', { device: d.device, from, limit: 5000 });
   if (!r.ok) {
     toast(plain(r.error, t('The temperature log could not be read.')), 'error');
@@ -256,7 +256,7 @@ function deviceItem(d, readings) {
 // server to a minimum and a maximum per bucket: both are drawn, so a short
 // excursion shows.
 export async function fetchSeries(devices, hours = 24) {
-  const r = await portal('DASHBOARD.SERIES', { hours }, { background: true });
+  const r = await portal('DASHBOARD.SERIES', { hours, to: tsOf(Date.now()) }, { background: true });
   const out = {};
   if (r.ok) {
     for (const s of r.data.series) {

@@ -248,8 +248,9 @@ async function load(route) {
   markPeriod(route.period);
   if (b.error) return say($('#device-msg'), b.error, 'error');
   say($('#device-msg'), t('Loading…'));
-  const args = { device: route.id, from: iso(b.from) };
-  if (!PRESETS[route.period]) args.to = iso(b.to);
+  // Both ends by the page's clock, as the dashboard's: a preset is then
+  // exactly its length, whatever the server's clock says.
+  const args = { device: route.id, from: iso(b.from), to: iso(b.to) };
   const mine = ++loads;
   const r = await portal('DEVICE.HISTORY', args);
   if (mine !== loads) return; // a later period was asked for meanwhile
