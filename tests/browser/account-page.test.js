@@ -27,6 +27,15 @@ async function sessionWorks(cookie) {
   return s.status === 200;
 }
 
+// staff signs in and opens their account page, sessions listed.
+async function openAccount(page, f) {
+  await signIn(page, f, 'staff');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+  await page.locator('#sessions').getByText('this device').waitFor();
+}
+
 test('account page: meter, password change, sign out everywhere else', async () => {
   const f = facility();
   const elsewhere = await login(f, 'staff');
@@ -35,11 +44,7 @@ test('account page: meter, password change, sign out everywhere else', async () 
     const b = await browser(size);
     try {
       const { page } = b;
-      await signIn(page, f, 'staff');
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      await page.getByRole('link', { name: 'Account' }).click();
-      await page.getByRole('heading', { name: 'Your account' }).waitFor();
-      await page.locator('#sessions').getByText('this device').waitFor();
+      await openAccount(page, f);
       const acc = page.locator('#view-account');
       if (size === 'phone') {
         // The meter judges as the user types, before anything is sent.
@@ -128,9 +133,7 @@ test('account page: set and remove the recovery e-mail address', async () => {
     const b = await browser(size);
     try {
       const { page } = b;
-      await signIn(page, f, 'staff');
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      await page.getByRole('link', { name: 'Account' }).click();
+      await openAccount(page, f);
       const panel = page.locator('#view-account section', { has: page.getByRole('heading', { name: 'Recovery e-mail' }) });
       if (size === 'phone') {
         await panel.getByText('You have no recovery address').waitFor();
@@ -148,7 +151,6 @@ test('account page: set and remove the recovery e-mail address', async () => {
         assert.equal(told(), 1);
         await noViolations(page, 'account with a recovery address');
       } else {
-        await page.getByRole('heading', { name: 'Your account' }).waitFor();
         await panel.getByText('Reset codes are sent to n…@example.org.').waitFor();
         await panel.getByLabel('Your password').fill(f.passwords.staff);
         page.once('dialog', (d) => d.accept());
