@@ -2,14 +2,15 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "notice.h"
 #include "recovery.h"
 #include "seal.h"
 
 static const char sql_email_set[] =
 	"UPDATE users SET email_sealed = ?, email_hash = ? WHERE id = ?";
 
-static const char sql_email_sealed[] =
-	"SELECT email_sealed FROM users WHERE id = ?";
+static const char sql_email_stored[] =
+	"SELECT email_sealed, email_hash FROM users WHERE id = ?";
 
 static const char sql_lock_user[] =
 	"SELECT id FROM users WHERE id = ? FOR UPDATE";
@@ -76,7 +77,7 @@ int recovery_email_hint(struct ctx *ctx, long long user_id, const char **hint,
 	struct dbres r;
 
 	*hint = NULL;
-	if (db_query(ctx->db, sql_email_sealed, p, 1, ctx->arena, &r, err) != 0)
+	if (db_query(ctx->db, sql_email_stored, p, 1, ctx->arena, &r, err) != 0)
 		return -1;
 	if (r.nrows != 1 || !dbres_get(&r, 0, 0))
 		return 0;
@@ -186,5 +187,30 @@ int recovery_token_use(struct ctx *ctx, long long id, struct err *err)
 	if (affected != 1)
 		return err_set(err, E_AUTH_FAILED,
 			       "the reset code is wrong, used or expired");
+	return 0;
+}
+
+int recovery_email_replace(struct ctx *ctx, long long user_id,
+			   const char *email, size_t len, int tell_first,
+			   struct err *err)
+{
+	struct dbparam p[] = { P_INT(user_id) };
+	const char *old;
+	char h[65];
+	struct dbres r;
+
+	if (db_query(ctx->db, sql_email_stored, p, 1, ctx->arena, &r, err) != 0)
+		return -1;
+	old = r.nrows == 1 ? dbres_get(&r, 0, 1) : NULL;
+	/* Sealing takes a fresh nonce each time: compare look-up hashes. */
+	if (email && recovery_email_hash(ctx, email, len, h, err) != 0)
+		return -1;
+	if (email ? old && strcmp(old, h) == 0 : !old)
+		return 0;
+	if ((old && notice_send(ctx, user_id, NOTICE_EMAIL, err) != 0) ||
+	    recovery_email_set(ctx, user_id, email, len, err) != 0)
+		return -1;
+	if (email && (old || tell_first))
+		return notice_send(ctx, user_id, NOTICE_EMAIL, err);
 	return 0;
 }

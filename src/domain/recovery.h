@@ -23,6 +23,16 @@
 int recovery_email_set(struct ctx *ctx, long long user_id, const char *email,
 		       size_t len, struct err *err);
 
+/* Replaces the user's recovery address with email[0..len), or with
+ * email NULL removes it, and tells the owner by mail (notice.h): the
+ * address replaced or removed hears of it, and so does the new one when
+ * it replaces another, or always with tell_first (the owner set it: a
+ * mistyped address shows at once). The same address again changes and
+ * tells nothing. Call inside the caller's transaction. */
+int recovery_email_replace(struct ctx *ctx, long long user_id,
+			   const char *email, size_t len, int tell_first,
+			   struct err *err);
+
 /* The user's recovery address opened from its sealed form (users.
  * email_sealed of row user_id), in ctx->arena; NULL with err set when it
  * does not open. */

@@ -378,7 +378,7 @@ HANDLER(h_password_change)
 /* The owner's own recovery address (issue 11 item 12): the password
  * again, as for MFA re-enrolment, so a borrowed session cannot redirect
  * the account's reset mails. The address it replaces is told, and so is
- * the new one (ASVS 2.5), as when the facility's PC changes it. */
+ * the new one, even a first (ASVS 2.5). */
 HANDLER(h_email_change)
 {
 	const struct argval *cur = call_arg(call, "password");
@@ -389,12 +389,9 @@ HANDLER(h_email_change)
 	if (change_verify_current(ctx, cur, &hash, err) != 0 ||
 	    db_begin(ctx->db, err) != 0)
 		return -1;
-	if (notice_send(ctx, ctx->user_id, NOTICE_EMAIL, err) != 0 ||
-	    recovery_email_set(ctx, ctx->user_id,
-			       email->present ? email->s : NULL, email->len,
-			       err) != 0 ||
-	    (email->present &&
-	     notice_send(ctx, ctx->user_id, NOTICE_EMAIL, err) != 0) ||
+	if (recovery_email_replace(ctx, ctx->user_id,
+				   email->present ? email->s : NULL,
+				   email->len, 1, err) != 0 ||
 	    actlog_write(ctx, "auth", email->present ? "email.change" :
 			 "email.remove", ctx->user_name, NULL, err) != 0 ||
 	    db_commit(ctx->db, err) != 0) {

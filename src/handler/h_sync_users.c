@@ -32,7 +32,7 @@ static const char sql_upsert[] =
 	" role = VALUES(role), status = COALESCE(?, status)";
 
 static const char sql_find[] =
-	"SELECT id, name, password_hash, email_hash, status,"
+	"SELECT id, name, password_hash, status,"
 	" locked_at IS NOT NULL FROM users WHERE facility_id = ? AND name = ?";
 
 static const char sql_remove_sessions[] =
@@ -42,7 +42,7 @@ static const char sql_remove[] = "DELETE FROM users WHERE id = ?";
 
 struct pc_user {
 	long long id;
-	const char *name, *hash, *email_hash, *status;
+	const char *name, *hash, *status;
 	int locked;
 };
 
@@ -60,9 +60,8 @@ static int user_find(struct ctx *ctx, const char *name, struct pc_user *u,
 	u->id = strtoll(dbres_get(&r, 0, 0), NULL, 10);
 	u->name = dbres_get(&r, 0, 1);
 	u->hash = dbres_get(&r, 0, 2);
-	u->email_hash = dbres_get(&r, 0, 3);
-	u->status = dbres_get(&r, 0, 4);
-	u->locked = strcmp(dbres_get(&r, 0, 5), "1") == 0;
+	u->status = dbres_get(&r, 0, 3);
+	u->locked = strcmp(dbres_get(&r, 0, 4), "1") == 0;
 	return 1;
 }
 
@@ -80,25 +79,14 @@ static int upsert_hash(struct ctx *ctx, const struct pc_user *u,
 	return u->hash ? notice_send(ctx, u->id, NOTICE_PASSWORD, err) : 0;
 }
 
-/* Sealing uses a fresh nonce each time, so the address is compared by
- * its look-up hash: the same address again writes nothing. A replaced
- * address is told, and so is the new one. */
+/* A replaced address is told, and so is the new one; a first address
+ * the PC sends is not announced (the PC's own staff set it). */
 static int upsert_email(struct ctx *ctx, const struct pc_user *u,
 			const struct argval *email, struct err *err)
 {
-	char h[65];
-
 	if (!email->present)
 		return 0;
-	if (recovery_email_hash(ctx, email->s, email->len, h, err) != 0)
-		return -1;
-	if (u->email_hash && strcmp(u->email_hash, h) == 0)
-		return 0;
-	if (u->email_hash && notice_send(ctx, u->id, NOTICE_EMAIL, err) != 0)
-		return -1;
-	if (recovery_email_set(ctx, u->id, email->s, email->len, err) != 0)
-		return -1;
-	return u->email_hash ? notice_send(ctx, u->id, NOTICE_EMAIL, err) : 0;
+	return recovery_email_replace(ctx, u->id, email->s, email->len, 0, err);
 }
 
 HANDLER(h_user_upsert)

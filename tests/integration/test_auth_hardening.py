@@ -401,6 +401,9 @@ def test_own_recovery_address_needs_the_password_and_tells_both(stack, sealer):
     assert status == 200, reply
     assert [m["to"] for m in notices(sealer, f, "notice_email")] == [old, new]
     assert auth(tok, "SESSION.LIST")[2]["data"]["recovery_email"] == "m\u2026@example.net"
+    # The same address again (any case) changes and tells nothing.
+    status, _, _ = auth(tok, f"EMAIL.CHANGE password={q(f.passwords['staff'])} email={new.upper()}")
+    assert status == 200 and len(notices(sealer, f, "notice_email")) == 2
     # The reset mail now goes to the new address; the log never holds it.
     assert post("/api/auth", f"PASSWORD.RESET.REQUEST facility={f.code} user=staff")[0] == 200
     assert [m["to"] for m in notices(sealer, f, "password_reset")] == [new]
