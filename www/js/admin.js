@@ -220,7 +220,7 @@ const COLUMNS = {
     [t('Request'), (x) => x.verb || x.endpoint], [t('Result'), requestStatus],
     ['ms', (x) => (x.duration_us / 1000).toFixed(1)]]],
   'SYNC.LOG': ['syncs', [[t('Time'), (x) => timeEl(x.ts)], ['PC', (x) => x.pc],
-    [t('What'), (x) => (x.kind === 'daily' ? t('Daily sync of {date}', { date: x.date }) : t('Error report'))],
+    [t('What'), (x) => (x.kind === 'daily' ? t('Daily sync of {date}', { date: day(localDay(x.date)) }) : t('Error report'))],
     [t('Result'), (x) => (x.status === 'ok' ? 'OK' : x.status === 'error' ? t('Failed') : '')],
     [t('Message'), (x) => x.message], [t('Version'), (x) => x.version]]],
 };
