@@ -182,6 +182,7 @@ test: deps
 
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES) \
                -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME ?= 60
 build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) $(PHI_WORDS_C) \
@@ -189,11 +190,20 @@ build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(LIB_HDR) $(PHI_WORDS_C) 
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_cmd.c $(LIB_SRC) $(PHI_WORDS_C) $(LDLIBS)
 
+build/fuzz/fuzz_fcgi: tests/fuzz/fuzz_fcgi.c src/http/fcgi_record.c \
+		     src/http/fcgi_record.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_fcgi.c src/http/fcgi_record.c
+
+# Each target for FUZZ_TIME seconds: the command language, then the
+# FastCGI records in front of it.
 fuzz: deps
-	@$(MAKE) --no-print-directory build/fuzz/fuzz_cmd
-	@mkdir -p build/fuzz/corpus
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_cmd build/fuzz/fuzz_fcgi
+	@mkdir -p build/fuzz/corpus build/fuzz/corpus_fcgi
 	build/fuzz/fuzz_cmd -max_total_time=$(FUZZ_TIME) -max_len=20000 \
 	    build/fuzz/corpus tests/fuzz/corpus
+	build/fuzz/fuzz_fcgi -max_total_time=$(FUZZ_TIME) -max_len=20000 \
+	    build/fuzz/corpus_fcgi tests/fuzz/corpus_fcgi
 
 # pwtime: one argon2id verify at the server's parameters (bench/pwtime.c).
 $(BIN)/pwtime: $(BUILD)/bench/pwtime.o $(LIB)

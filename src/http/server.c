@@ -1,4 +1,3 @@
-#include <fcgiapp.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "build_info.h"
 #include "devicecookie.h"
 #include "events.h"
+#include "fcgi_server.h"
 #include "health.h"
 #include "log.h"
 #include "metrics.h"
@@ -28,7 +28,7 @@ struct worker {
 	struct arena *arena;
 	struct events *events;
 	int known_device_lane;	/* auth.fcgi --known-device */
-	char *body;		/* body_limit + 1 bytes, reused */
+	const char *body;	/* the request's, read by fcgi_server */
 	size_t body_limit;
 	struct schema_gate gate;
 };
@@ -93,24 +93,17 @@ static const char *bearer_token(const char *header)
 	return header + 7;
 }
 
-/* A copy in the arena: libfcgi frees the request's parameters at
- * FCGX_Finish_r, and the request log still reads them after that. */
-static const char *param(struct ctx *ctx, const char *name, FCGX_ParamArray env)
+/* The request's parameters stay valid until serve_one returns, the
+ * request log included. */
+static void fill_transport(struct ctx *ctx, const struct fcgi_exchange *req)
 {
-	const char *v = FCGX_GetParam(name, env);
-
-	return v ? arena_strdup(ctx->arena, v) : NULL;
-}
-
-static void fill_transport(struct ctx *ctx, FCGX_ParamArray env)
-{
-	const char *bg = FCGX_GetParam("HTTP_INFOSYS_BACKGROUND", env);
+	const char *bg = fcgi_getparam(req, "HTTP_INFOSYS_BACKGROUND");
 	unsigned char id[8];
 
-	ctx->remote_addr = param(ctx, "REMOTE_ADDR", env);
-	ctx->user_agent = param(ctx, "HTTP_USER_AGENT", env);
-	ctx->sync_key = bearer_token(param(ctx, "HTTP_AUTHORIZATION", env));
-	ctx->pc_id = param(ctx, "HTTP_INFOSYS_PC", env);
+	ctx->remote_addr = fcgi_getparam(req, "REMOTE_ADDR");
+	ctx->user_agent = fcgi_getparam(req, "HTTP_USER_AGENT");
+	ctx->sync_key = bearer_token(fcgi_getparam(req, "HTTP_AUTHORIZATION"));
+	ctx->pc_id = fcgi_getparam(req, "HTTP_INFOSYS_PC");
 	ctx->background = bg && strcmp(bg, "1") == 0;
 	randombytes_buf(id, sizeof(id));
 	sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), id, sizeof(id));
@@ -119,19 +112,19 @@ static void fill_transport(struct ctx *ctx, FCGX_ParamArray env)
 /* The session credential of /api/auth and /api/portal: the cookie in a
  * browser, the bearer token from an allow-listed app origin (appchannel.h).
  * /api/sync's bearer is the facility key and stays in ctx->sync_key. */
-static int pick_credentials(struct ctx *ctx, FCGX_ParamArray env,
+static int pick_credentials(struct ctx *ctx, const struct fcgi_exchange *req,
 			    struct err *err)
 {
-	const char *origin = FCGX_GetParam("HTTP_ORIGIN", env);
+	const char *origin = fcgi_getparam(req, "HTTP_ORIGIN");
 	const char *cookie = cookie_value(ctx->arena,
-					  FCGX_GetParam("HTTP_COOKIE", env),
+					  fcgi_getparam(req, "HTTP_COOKIE"),
 					  "__Host-sid");
 
 	if (ctx->program == PROG_SYNC)
 		return 0;
 	if (ctx->program == PROG_AUTH)
 		ctx->device_cookie = cookie_value(ctx->arena,
-						  FCGX_GetParam("HTTP_COOKIE", env),
+						  fcgi_getparam(req, "HTTP_COOKIE"),
 						  DEVICE_COOKIE);
 	if (appchannel_origin_allowed(ctx->conf, origin))
 		ctx->app_origin = arena_strdup(ctx->arena, origin);
@@ -142,13 +135,16 @@ static int pick_credentials(struct ctx *ctx, FCGX_ParamArray env,
 	return 0;
 }
 
-/* Reads the body into w->body. Returns its length, or -1 with err set. */
-static long read_body(struct worker *w, FCGX_Request *req, struct err *err)
+/* Points w->body at the request's body. Returns its length, or -1 with
+ * err set. */
+static long read_body(struct worker *w, struct fcgi_exchange *req,
+		      struct err *err)
 {
-	const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	const char *cl = fcgi_getparam(req, "CONTENT_LENGTH");
 	char *end;
-	long want, got;
+	long want;
 
+	w->body = "";
 	if (!cl || !*cl)
 		return 0;
 	want = strtol(cl, &end, 10);
@@ -157,10 +153,12 @@ static long read_body(struct worker *w, FCGX_Request *req, struct err *err)
 	if ((size_t)want > w->body_limit)
 		return err_set(err, E_TOO_LARGE, "the body is larger than %zu bytes",
 			       w->body_limit);
-	got = FCGX_GetStr(w->body, (int)want, req->in);
-	if (got != want)
-		return err_set(err, E_BAD_COMMAND, "the body ended early");
-	return got;
+	if (req->req->body_seen != (size_t)want)
+		return err_set(err, E_BAD_COMMAND, "the body is not as long as"
+			       " its Content-Length");
+	if (want > 0)
+		w->body = req->req->body.data;
+	return want;
 }
 
 static const char *reason_phrase(int status)
@@ -186,46 +184,47 @@ static const char *reason_phrase(int status)
 /* 1 when the request is for path: GET /api/health and GET /metrics are
  * the resources of this transport that are not POSTed commands (nginx
  * routes them to a program by their exact path). */
-static int is_path(FCGX_Request *req, const char *path)
+static int is_path(struct fcgi_exchange *req, const char *path)
 {
-	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+	const char *uri = fcgi_getparam(req, "DOCUMENT_URI");
 
 	return uri && !strcmp(uri, path);
 }
 
-static int is_health(FCGX_Request *req)
+static int is_health(struct fcgi_exchange *req)
 {
 	return is_path(req, "/api/health");
 }
 
-static void write_reply(FCGX_Request *req, const struct ctx *ctx, int status,
-			const json_t *reply, const char *allow)
+static void write_reply(struct fcgi_exchange *req, const struct ctx *ctx,
+			int status, const json_t *reply, const char *allow)
 {
 	char *text = reply_dump(reply);
 
-	FCGX_FPrintF(req->out,
-		     "Status: %d %s\r\n"
-		     "Content-Type: application/json; charset=utf-8\r\n"
-		     "Cache-Control: no-store\r\n"
-		     "X-Content-Type-Options: nosniff\r\n", status,
-		     reason_phrase(status));
+	fcgi_printf(req,
+		    "Status: %d %s\r\n"
+		    "Content-Type: application/json; charset=utf-8\r\n"
+		    "Cache-Control: no-store\r\n"
+		    "X-Content-Type-Options: nosniff\r\n", status,
+		    reason_phrase(status));
 	if (status == 405)
-		FCGX_FPrintF(req->out, "Allow: %s\r\n", allow);
+		fcgi_printf(req, "Allow: %s\r\n", allow);
 	if (ctx->set_cookie)
-		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n", ctx->set_cookie);
+		fcgi_printf(req, "Set-Cookie: %s\r\n", ctx->set_cookie);
 	if (ctx->set_device_cookie)
-		FCGX_FPrintF(req->out, "Set-Cookie: %s\r\n",
-			     ctx->set_device_cookie);
+		fcgi_printf(req, "Set-Cookie: %s\r\n",
+			    ctx->set_device_cookie);
 	if (ctx->retry_after > 0)
-		FCGX_FPrintF(req->out, "Retry-After: %d\r\n", ctx->retry_after);
-	FCGX_FPrintF(req->out, "\r\n%s\n", text ? text : "{\"ok\":false}");
+		fcgi_printf(req, "Retry-After: %d\r\n", ctx->retry_after);
+	fcgi_printf(req, "\r\n%s\n", text ? text : "{\"ok\":false}");
 	free(text);
 }
 
 /* Health is not logged: load balancers ask every few seconds. */
-static void serve_health(struct worker *w, FCGX_Request *req, struct ctx *ctx)
+static void serve_health(struct worker *w, struct fcgi_exchange *req,
+			 struct ctx *ctx)
 {
-	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	const char *method = fcgi_getparam(req, "REQUEST_METHOD");
 	json_t *reply;
 	struct err err;
 	int status;
@@ -238,40 +237,40 @@ static void serve_health(struct worker *w, FCGX_Request *req, struct ctx *ctx)
 		reply = health_answer(w->conf, w->db, w->arena, &status);
 	}
 	write_reply(req, ctx, status, reply, "GET");
-	FCGX_Finish_r(req);
+	fcgi_finish(req);
 	json_decref(reply);
 	arena_reset(w->arena);
 }
 
 /* Prometheus text of every pool's counters; nginx lets only local
  * addresses ask. Not logged, like health. */
-static void serve_metrics(struct worker *w, FCGX_Request *req)
+static void serve_metrics(struct worker *w, struct fcgi_exchange *req)
 {
-	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	const char *method = fcgi_getparam(req, "REQUEST_METHOD");
 	char *text = NULL;
 	int get = method && !strcmp(method, "GET");
 
 	if (get)
 		text = metrics_render(w->conf);
-	FCGX_FPrintF(req->out, "Status: %s\r\n"
-		     "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-		     "Cache-Control: no-store\r\n%s\r\n%s",
-		     !get ? "405 Method Not Allowed" : text ? "200 OK" : "404 Not Found",
-		     get ? "" : "Allow: GET\r\n",
-		     !get ? "only GET\n" : text ? text : "metrics are off: set [metrics] dir\n");
-	FCGX_Finish_r(req);
+	fcgi_printf(req, "Status: %s\r\n"
+		    "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+		    "Cache-Control: no-store\r\n%s\r\n%s",
+		    !get ? "405 Method Not Allowed" : text ? "200 OK" : "404 Not Found",
+		    get ? "" : "Allow: GET\r\n",
+		    !get ? "only GET\n" : text ? text : "metrics are off: set [metrics] dir\n");
+	fcgi_finish(req);
 	free(text);
 }
 
 /* A transport refusal: answered before any command is looked at. */
-static int check_transport(struct worker *w, FCGX_Request *req, long *len,
-			   struct err *err)
+static int check_transport(struct worker *w, struct fcgi_exchange *req,
+			   long *len, struct err *err)
 {
-	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	const char *method = fcgi_getparam(req, "REQUEST_METHOD");
 
 	if (!method || strcmp(method, "POST") != 0)
 		return err_set(err, E_METHOD, "only POST is allowed");
-	if (!media_type_ok(FCGX_GetParam("CONTENT_TYPE", req->envp)))
+	if (!media_type_ok(fcgi_getparam(req, "CONTENT_TYPE")))
 		return err_set(err, E_MEDIA_TYPE,
 			       "the body must be " MEDIA_TYPE);
 	*len = read_body(w, req, err);
@@ -279,20 +278,20 @@ static int check_transport(struct worker *w, FCGX_Request *req, long *len,
 }
 
 /* The program's events resource (events.h), the one GET it answers. */
-static int is_events(const struct worker *w, FCGX_Request *req)
+static int is_events(const struct worker *w, struct fcgi_exchange *req)
 {
 	const char *path = events_path(w->program);
-	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+	const char *uri = fcgi_getparam(req, "DOCUMENT_URI");
 
 	return path && uri && strcmp(uri, path) == 0;
 }
 
 /* A subscription: authorised here, then held by nginx on the facility's
  * channel (X-Accel-Redirect); refusals are answered like any request. */
-static void serve_events(FCGX_Request *req, struct ctx *ctx,
+static void serve_events(struct fcgi_exchange *req, struct ctx *ctx,
 			 struct pipeline_result *r)
 {
-	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	const char *method = fcgi_getparam(req, "REQUEST_METHOD");
 	char redirect[64];
 	struct err err;
 
@@ -301,8 +300,8 @@ static void serve_events(FCGX_Request *req, struct ctx *ctx,
 		err_set(&err, E_METHOD, "only GET is allowed here");
 	else if (events_authorize(ctx, redirect, sizeof(redirect), &err) == 0) {
 		r->status = 200;
-		FCGX_FPrintF(req->out, "Status: 200 OK\r\n"
-			     "X-Accel-Redirect: %s\r\n\r\n", redirect);
+		fcgi_printf(req, "Status: 200 OK\r\n"
+			    "X-Accel-Redirect: %s\r\n\r\n", redirect);
 		return;
 	}
 	if (err.code == E_INTERNAL || err.code == E_UNAVAILABLE) {
@@ -318,8 +317,9 @@ static void serve_events(FCGX_Request *req, struct ctx *ctx,
 	write_reply(req, ctx, r->status, r->reply, "GET");
 }
 
-static void serve_one(struct worker *w, FCGX_Request *req)
+static void serve_one(void *arg, struct fcgi_exchange *req)
 {
+	struct worker *w = arg;
 	struct ctx ctx = { 0 };
 	struct pipeline_result r = { 0 };
 	struct timespec t0;
@@ -334,7 +334,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	ctx.program = w->program;
 	ctx.known_device_lane = w->known_device_lane;
 	ctx.now = time(NULL);
-	fill_transport(&ctx, req->envp);
+	fill_transport(&ctx, req);
 	if (is_health(req)) {
 		serve_health(w, req, &ctx);
 		return;
@@ -346,11 +346,11 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	}
 	/* Which credential counts (cookie, or an app's bearer token) is
 	 * settled before anything, the portal's event subscription included. */
-	creds = pick_credentials(&ctx, req->envp, &cred_err);
+	creds = pick_credentials(&ctx, req, &cred_err);
 	if (is_events(w, req)) {
 		serve_events(req, &ctx, &r);
 		db_reset(w->db);
-		FCGX_Finish_r(req);
+		fcgi_finish(req);
 		reqlog_write(&ctx, &r, elapsed_us(&t0));
 		goto done;
 	}
@@ -382,8 +382,8 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	/* Handed back to nginx, which passes it to the ordinary lane: that
 	 * lane answers and logs it. */
 	if (r.code == E_OTHER_LANE) {
-		FCGX_FPrintF(req->out, "Status: 421 Misdirected Request\r\n\r\n");
-		FCGX_Finish_r(req);
+		fcgi_printf(req, "Status: 421 Misdirected Request\r\n\r\n");
+		fcgi_finish(req);
 		goto done;
 	}
 	/* The app channel has no cookie: a new session's token travels in
@@ -395,7 +395,7 @@ static void serve_one(struct worker *w, FCGX_Request *req)
 	}
 	write_reply(req, &ctx, r.status, r.reply, "POST");
 	/* The client has its answer; publishing and logging do not delay it. */
-	FCGX_Finish_r(req);
+	fcgi_finish(req);
 	us = elapsed_us(&t0);
 	metrics_count(r.verb, r.code, us);
 	if (r.code == E_OK)
@@ -424,8 +424,8 @@ static const char *program_account(enum program program)
 int server_main(enum program program, int argc, char **argv)
 {
 	struct worker w = { .program = program };
-	FCGX_Request req;
 	struct err err;
+	int rc;
 
 	if (argc == 2 && !strcmp(argv[1], "--version")) {
 		printf("%s.fcgi %s (schema %ld)\n", reqlog_endpoint(program),
@@ -465,24 +465,20 @@ int server_main(enum program program, int argc, char **argv)
 	metrics_open(w.conf, program);
 	w.gate.version = -1;
 	w.body_limit = program == PROG_SYNC ? BODY_LIMIT_SYNC : BODY_LIMIT_WEB;
-	w.body = malloc(w.body_limit + 1);
 	w.db = db_new_account(w.conf, program_account(program));
 	w.arena = arena_new();
 	w.events = events_new(w.conf);
-	if (!w.body || !w.db || !w.arena || !w.events || FCGX_Init() != 0 ||
-	    FCGX_InitRequest(&req, 0, 0) != 0) {
+	if (!w.db || !w.arena || !w.events) {
 		log_error("worker startup failed");
 		return 1;
 	}
 	log_debug("worker ready (version %s, needs schema %ld)", INFOSYS_VERSION,
 		  schema_required());
-	while (FCGX_Accept_r(&req) >= 0)
-		serve_one(&w, &req);
-	FCGX_Free(&req, 1);
+	/* spawn-fcgi hands the pool's listening socket over as stdin. */
+	rc = fcgi_serve_forever(0, w.body_limit, serve_one, &w);
 	arena_destroy(w.arena);
 	events_free(w.events);
 	db_free(w.db);
-	free(w.body);
 	conf_free(w.conf);
-	return 0;
+	return rc;
 }
