@@ -92,3 +92,30 @@ if lines > 0 then
     return wrk.format(nil, nil, nil, table.concat(out, "\n"))
   end
 end
+
+-- With BENCH_RATE=R the requests are paced to R a second in all (wrk -t2
+-- shares it between its threads), so that latency is measured at a given
+-- load rather than at saturation, where it only restates the throughput
+-- (Little's law: connections / requests a second). Each thread hands out
+-- send times one interval apart and never banks time it fell behind;
+-- wrk times a request from when it is sent.
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *ts);
+  ]]
+  local ts = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local interval = 1000 * tonumber(os.getenv("BENCH_THREADS") or "2") / rate
+  local slot = 0
+  delay = function()
+    local t = now_ms()
+    slot = math.max(slot + interval, t)
+    return math.floor(slot - t + 0.5)
+  end
+end

@@ -61,15 +61,22 @@ def read_kv(path):
     return out
 
 
-def wrk(url, body, seconds, conns, key="", cookie="", readings=0, keys=()):
+def wrk(url, body, seconds, conns, key="", cookie="", readings=0, keys=(),
+        rate=0):
     return wrkrun.run(url, body, seconds, conns, key=key, cookie=cookie,
-                      readings=readings, keys=keys)
+                      readings=readings, keys=keys, rate=rate)
 
 
 def row(name, r, ref, lines):
     per = f"{r['rps'] * lines:.0f}" if lines else ""
     return (f"| {name} | {r['rps']:.0f} | {per} | {r['p50']:.2f} | "
             f"{r['p99']:.2f} | {r['rps'] / ref['rps']:.2f} | {r['non2xx']} |")
+
+
+# The empty poll again at the goal's load, half the reference's rate,
+# for its latency there (post.lua's BENCH_RATE).
+PACED_POLL = "COMMAND.POLL, empty, paced to 0.50 of the reference"
+PACED_SHARE = 0.5
 
 
 def cases(demo_key, keys):
@@ -82,6 +89,7 @@ def cases(demo_key, keys):
         ("sync PING (key check + request log)", "/api/sync", "PING",
          demo_key, 0, 0),
         ("COMMAND.POLL, empty", "/api/sync", poll, keys["BENCH0"], 0, 0),
+        (PACED_POLL, "/api/sync", poll, keys["BENCH0"], 0, 0),
         ("COMMAND.POLL, non-empty (max=1, 50 facilities)", "/api/sync", poll,
          "", 0, 0),
         ("READING.PUSH batch of 100", "/api/sync", "", keys["BENCH"], 100, 1),
@@ -100,7 +108,7 @@ def goals_section(args, base, keys, results):
     idle = events.idle(args.var, args.port, keys)
     dash = series.measure(args.var, args.bin, base, keys, args.seconds)
     small, large = dash["BENCHS1"], dash["BENCHS2"]
-    poll = by["COMMAND.POLL, empty"]
+    poll, paced = by["COMMAND.POLL, empty"], by[PACED_POLL]
     per_ceiling = [by[f"READING.PUSH batch of {n}"]["rps"] * n / ceiling
                    for n in (100, 1000)]
     mem = (idle["pss_with_kb"] - idle["pss_before_kb"]) / 1024
@@ -119,7 +127,9 @@ def goals_section(args, base, keys, results):
         f"| ingest, readings per ceiling request | ≥ 3 | {per_ceiling[0]:.1f} (100-line"
         f" batches), {per_ceiling[1]:.1f} (1000-line) |",
         f"| empty `COMMAND.POLL` at {args.conns} connections | ≥ 0.50 of the ceiling,"
-        f" p99 < 5 ms | {poll['rps'] / ceiling:.2f}, p99 {poll['p99']:.2f} ms |",
+        f" p99 < 5 ms | {poll['rps'] / ceiling:.2f} at saturation (p99"
+        f" {poll['p99']:.2f} ms there); paced to {paced['rps'] / ceiling:.2f} of the"
+        f" ceiling, p99 {paced['p99']:.2f} ms |",
         f"| `DASHBOARD.SERIES` (7 devices, 24 h a minute) at {small['readings']:,} and"
         f" {large['readings']:,} readings in the table | p50 ratio ≤ 1.5 |"
         f" {large['p50'] / small['p50']:.2f} (p50 {small['p50']:.0f} / {large['p50']:.0f} ms,"
@@ -174,8 +184,10 @@ def main():
         if "non-empty" in name:
             fill.ensure_due(args.var, keys)
         started = time.time()
+        rate = PACED_SHARE * results[0][1]["rps"] if name == PACED_POLL else 0
         r = wrk(base + path, body, args.seconds, args.conns, k, readings=lines,
-                keys=fill.poll_keys(keys) if "non-empty" in name else ())
+                keys=fill.poll_keys(keys) if "non-empty" in name else (),
+                rate=rate)
         if "non-empty" in name:
             r["leased"] = fill.leased_since(args.var, started)
         results.append((name, r, lines, ref))

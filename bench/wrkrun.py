@@ -1,7 +1,8 @@
 """wrk runs for make bench: `wrk -t2 --latency -s bench/post.lua` through
-nginx, the request described to post.lua by environment variables, and its
-output parsed into a dict (rps, p50 and p99 in ms, non2xx, requests,
-errors = socket errors including timeouts, statuses when asked for)."""
+nginx, the request described to post.lua by environment variables (rate=
+paces it to that many requests a second in all), and its output parsed
+into a dict (rps, p50 and p99 in ms, non2xx, requests, errors = socket
+errors including timeouts, statuses when asked for)."""
 import os
 import random
 import re
@@ -13,10 +14,13 @@ import fill
 
 REPO = Path(__file__).resolve().parents[1]
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+THREADS = 2
 
 
-def env(body="PING", key="", cookie="", readings=0, keys=(), status=False):
+def env(body="PING", key="", cookie="", readings=0, keys=(), status=False,
+        rate=0):
     return dict(os.environ, BENCH_BODY=body, BENCH_KEY=key,
+                BENCH_RATE=str(rate), BENCH_THREADS=str(THREADS),
                 BENCH_KEYS=",".join(keys),
                 BENCH_COOKIE=cookie, BENCH_READINGS=str(readings),
                 BENCH_DEVICES=str(fill.PUSH_DEVICES),
@@ -30,7 +34,7 @@ def argv(url, seconds, conns, timeout=None):
     """timeout (s): wrk's default of 2 s would count slow logins queued
     behind argon2id as socket timeouts and leave them out of the latency."""
     extra = [f"--timeout", f"{timeout}s"] if timeout else []
-    return (["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    return (["wrk", f"-t{THREADS}", f"-c{conns}", f"-d{seconds}s", "--latency"]
             + extra + ["-s", str(REPO / "bench" / "post.lua"), url])
 
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "fcgi_server.h"
 #include "log.h"
@@ -18,15 +19,30 @@
 /* A peer that takes no answer for this long is given up. */
 #define SEND_TIMEOUT_MS 30000
 #define READ_SIZE (64 * 1024)
+/* After SIGTERM: how long a request nginx is still writing may take. */
+#define STOP_GRACE_MS 2000
 
 struct conn {
 	int fd;
 	struct fcgi_parser p;
+	struct conn *prev, *next;	/* every connection the worker holds */
 };
+
+/* SIGTERM (multiwatch stopping or restarting the pool) asks the worker
+ * to finish what it holds rather than drop it: see stop_begin(). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 struct loop {
 	int lfd, ep;
-	int accepting;
+	int accepting, stopping;
+	struct conn *conns;
+	sigset_t waitmask;	/* the signals epoll_pwait lets in: SIGTERM */
 	size_t nconns, body_limit;
 	fcgi_serve_fn *serve;
 	void *arg;
@@ -75,7 +91,9 @@ static int send_all(int fd, const char *data, size_t len)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
-			if (poll(&pfd, 1, SEND_TIMEOUT_MS) > 0)
+			int r = poll(&pfd, 1, SEND_TIMEOUT_MS);
+
+			if (r > 0 || (r < 0 && errno == EINTR))
 				continue;
 		}
 		return -1;
@@ -103,7 +121,7 @@ static void accept_toggle(struct loop *l, int on)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
 
-	if (on == l->accepting)
+	if (on == l->accepting || (on && l->stopping))
 		return;
 	if (epoll_ctl(l->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->lfd,
 		      &ev) == 0)
@@ -113,6 +131,12 @@ static void accept_toggle(struct loop *l, int on)
 static void conn_close(struct loop *l, struct conn *c)
 {
 	close(c->fd);	/* leaves the epoll set with it */
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
 	fcgi_parser_free(&c->p);
 	free(c);
 	l->nconns--;
@@ -120,8 +144,8 @@ static void conn_close(struct loop *l, struct conn *c)
 }
 
 /* Serves the request that has just become complete on c. Returns -1 when
- * the connection is to be closed: the peer did not ask to keep it, or the
- * answer could not be sent. */
+ * the connection is to be closed: the peer did not ask to keep it, the
+ * answer could not be sent, or the worker is stopping. */
 static int serve_request(struct loop *l, struct conn *c)
 {
 	struct fcgi_exchange x = { .req = &c->p.req, .out = &l->out,
@@ -133,7 +157,7 @@ static int serve_request(struct loop *l, struct conn *c)
 		l->serve(l->arg, &x);
 	fcgi_finish(&x);
 	fcgi_request_done(&c->p);
-	return x.failed || !keep ? -1 : 0;
+	return x.failed || !keep || l->stopping ? -1 : 0;
 }
 
 /* Runs n bytes of l->in through c's parser, serving what completes. */
@@ -191,12 +215,17 @@ static int conn_open(struct loop *l, int fd)
 	}
 	c->fd = fd;
 	fcgi_parser_init(&c->p, l->body_limit);
+	c->prev = NULL;
+	c->next = l->conns;
 	ev.data.ptr = c;
 	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
 		close(fd);
 		free(c);
 		return -1;
 	}
+	if (l->conns)
+		l->conns->prev = c;
+	l->conns = c;
 	if (++l->nconns >= MAX_CONNS)
 		accept_toggle(l, 0);
 	/* nginx writes the request as soon as it connects: reading now
@@ -235,17 +264,57 @@ static int accept_waiting(struct loop *l)
 	return 0;
 }
 
+/* Stopping: no more connections, and every held one is read one last
+ * time and closed once it has no request half-way. nginx notices each
+ * close and stops using that connection; a request it wrote just before
+ * is served first rather than lost. */
+static void stop_begin(struct loop *l)
+{
+	struct conn *c, *next;
+
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		conn_readable(l, c);
+	}
+	accept_toggle(l, 0);
+	l->stopping = 1;
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		if (c->p.hdr_len == 0 && c->p.req.id == 0)
+			conn_close(l, c);
+	}
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
 static int loop_run(struct loop *l)
 {
 	struct epoll_event ev[64];
+	long deadline = 0;
 
 	for (;;) {
-		int n = epoll_wait(l->ep, ev, 64, -1);
+		int n, timeout = -1;
 
+		if (stop_requested && !l->stopping) {
+			stop_begin(l);
+			deadline = now_ms() + STOP_GRACE_MS;
+		}
+		if (l->stopping) {
+			if (!l->conns || now_ms() >= deadline)
+				return 0;
+			timeout = 100;
+		}
+		n = epoll_pwait(l->ep, ev, 64, timeout, &l->waitmask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			log_error("epoll_wait: %s", strerror(errno));
+			log_error("epoll_pwait: %s", strerror(errno));
 			return 1;
 		}
 		/* A connection is closed only while its own event is handled,
@@ -281,9 +350,20 @@ int fcgi_serve_forever(int lfd, size_t body_limit, fcgi_serve_fn *serve,
 	l->body_limit = body_limit;
 	l->serve = serve;
 	l->arg = arg;
+	/* SIGTERM is let in only while the worker waits (epoll_pwait), so
+	 * that it never interrupts a request, its database calls included. */
+	struct sigaction sa = { .sa_handler = on_term };
+	sigset_t term;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &l->waitmask);
+	sigdelset(&l->waitmask, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
 	/* The pool's workers share the socket: whoever is woken and finds
 	 * nothing left must not block in accept. */
-	signal(SIGPIPE, SIG_IGN);
 	l->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (l->ep < 0 || fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) != 0) {
 		log_error("cannot wait on the FastCGI socket: %s", strerror(errno));
@@ -292,6 +372,8 @@ int fcgi_serve_forever(int lfd, size_t body_limit, fcgi_serve_fn *serve,
 	}
 	accept_toggle(l, 1);
 	rc = loop_run(l);
+	while (l->conns)
+		conn_close(l, l->conns);
 	close(l->ep);
 	fcgi_buf_free(&l->out);
 	fcgi_buf_free(&l->wire);

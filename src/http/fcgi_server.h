@@ -43,9 +43,11 @@ void fcgi_printf(struct fcgi_exchange *x, const char *fmt, ...)
  * dropped. serve() returning unfinished finishes it. */
 void fcgi_finish(struct fcgi_exchange *x);
 
-/* Serves connections on listen_fd until a fatal error; stdin bodies are
- * kept up to body_limit bytes (fcgi_request.body_seen tells the rest).
- * Returns non-zero, with the reason logged, when listen_fd is not a
+/* Serves connections on listen_fd; stdin bodies are kept up to
+ * body_limit bytes (fcgi_request.body_seen tells the rest). SIGTERM stops
+ * it gracefully: no new connection, the requests under way and those
+ * already sent are answered, every connection is closed, and it returns
+ * 0. Returns non-zero, with the reason logged, when listen_fd is not a
  * listening socket or the worker cannot wait on it. */
 int fcgi_serve_forever(int listen_fd, size_t body_limit, fcgi_serve_fn *serve,
 		       void *arg);

@@ -6,8 +6,11 @@ after another; connections held open and idle, or half sent, never keep
 a worker from the requests nginx passes on other connections; a peer that
 does not speak FastCGI loses only its own connection."""
 import json
+import os
+import signal
 import socket
 import struct
+import time
 
 import pytest
 
@@ -174,3 +177,37 @@ def test_management_and_refused_records_are_answered(key):
         assert (rtype, rid, content[4]) == (END, 6, 1)  # CANT_MPX_CONN
         s.sendall(first[16:])
         assert answer(s)[0] == 200
+
+
+def pool_workers(prog):
+    watch = (_current().var / "run" / f"{prog}.pid").read_text().strip()
+    return open(f"/proc/{watch}/task/{watch}/children").read().split()
+
+
+def test_stopping_workers_finish_what_they_hold(key):
+    """SIGTERM (a restart of the pool) ends each worker gracefully: a
+    request half sent is still answered, then its connection closed, and
+    connections kept idle are closed so that nginx stops using them."""
+    half, idle = connect(), connect()
+    whole = fcgi_request(sync_params(key, b"PING"), b"PING")
+    try:
+        idle.sendall(whole)
+        assert answer(idle)[0] == 200
+        half.sendall(whole[:30])
+        old = pool_workers("sync")
+        for pid in old:
+            os.kill(int(pid), signal.SIGTERM)
+        assert closed(idle)
+        time.sleep(0.3)
+        half.sendall(whole[30:])
+        assert answer(half)[0] == 200
+        assert closed(half)
+    finally:
+        half.close()
+        idle.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and set(pool_workers("sync")) & set(old):
+        time.sleep(0.1)
+    assert not set(pool_workers("sync")) & set(old)
+    status, _, reply = sync(key, "PING")
+    assert status == 200 and reply["ok"]
