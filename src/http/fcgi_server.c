@@ -101,13 +101,14 @@ static int send_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-void fcgi_finish(struct fcgi_exchange *x)
+/* Frames and sends the answer, once. */
+static void send_answer(struct fcgi_exchange *x)
 {
 	struct fcgi_buf *wire = x->wire;
 
-	if (x->finished)
+	if (x->sent)
 		return;
-	x->finished = 1;
+	x->sent = x->finished = 1;
 	wire->len = 0;
 	/* An answer that could not be written whole is not sent at all:
 	 * the connection closes and nginx answers 502. */
@@ -115,6 +116,13 @@ void fcgi_finish(struct fcgi_exchange *x)
 	    fcgi_frame_answer(wire, x->req->id, x->out->data, x->out->len) != 0 ||
 	    send_all(x->fd, wire->data, wire->len) != 0)
 		x->failed = 1;
+}
+
+void fcgi_finish(struct fcgi_exchange *x)
+{
+	x->finished = 1;
+	if (!x->req->keep_conn)
+		send_answer(x);
 }
 
 static void accept_toggle(struct loop *l, int on)
@@ -155,7 +163,7 @@ static int serve_request(struct loop *l, struct conn *c)
 	l->out.len = 0;
 	if (!c->p.req.aborted)
 		l->serve(l->arg, &x);
-	fcgi_finish(&x);
+	send_answer(&x);
 	fcgi_request_done(&c->p);
 	return x.failed || !keep || l->stopping ? -1 : 0;
 }

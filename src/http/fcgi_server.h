@@ -24,7 +24,8 @@ struct fcgi_exchange {
 	struct fcgi_buf *out;	/* the answer as it is written */
 	struct fcgi_buf *wire;	/* the answer framed, as it is sent */
 	int fd;
-	int finished;
+	int finished;		/* no more output (fcgi_finish) */
+	int sent;
 	int failed;		/* the answer could not be sent */
 };
 
@@ -38,9 +39,13 @@ const char *fcgi_getparam(const struct fcgi_exchange *x, const char *name);
 void fcgi_printf(struct fcgi_exchange *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Sends the answer and ends the request, so that the client has it while
- * serve() goes on (logging, publishing). Once only; later output is
- * dropped. serve() returning unfinished finishes it. */
+/* Ends the answer; later output is dropped. On a connection that closes
+ * with the request it is sent at once, so that the client has it while
+ * serve() goes on (logging, publishing). On a kept connection it is sent
+ * when serve() returns: nginx passes its next request to the connection
+ * it got an answer from last, and that request must not wait behind this
+ * one's aftermath while the pool's other workers are free. serve()
+ * returning unfinished finishes it. */
 void fcgi_finish(struct fcgi_exchange *x);
 
 /* Serves connections on listen_fd; stdin bodies are kept up to

@@ -394,7 +394,8 @@ static void serve_one(void *arg, struct fcgi_exchange *req)
 		ctx.set_device_cookie = NULL;
 	}
 	write_reply(req, &ctx, r.status, r.reply, "POST");
-	/* The client has its answer; publishing and logging do not delay it. */
+	/* Publishing and logging follow the answer (when it is sent: see
+	 * fcgi_finish). */
 	fcgi_finish(req);
 	us = elapsed_us(&t0);
 	metrics_count(r.verb, r.code, us);
