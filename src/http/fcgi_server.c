@@ -90,7 +90,6 @@ static int send_all(int fd, const char *data, size_t len)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
 			int r = poll(&pfd, 1, SEND_TIMEOUT_MS);
 
 			if (r > 0 || (r < 0 && errno == EINTR))
