@@ -142,53 +142,43 @@ static int next_pair(const unsigned char **pp, const unsigned char *end,
 	return 1;
 }
 
-/* The raw pairs in p->params become "name\0value\0" strings in the same
- * buffer (never longer: each pair's length bytes make room for its two
- * NULs), indexed by p->req.env. A NUL inside a name or value cannot be
- * told apart from the end of the string, so it breaks the request. */
+/* The raw pairs in p->params become "name\0value\0" strings in place,
+ * indexed by p->req.env. Each string moves down by at least its pair's
+ * length bytes, which make room for its NUL, so the write never passes
+ * the next pair's read. A NUL inside a name or value cannot be told apart
+ * from the end of the string, so it breaks the request. */
 static int decode_params(struct fcgi_parser *p)
 {
 	struct fcgi_request *r = &p->req;
-	char *raw = p->params.data;
-	size_t rawlen = p->params.len;
-	char *copy, *out;
-	const unsigned char *in, *end, *name, *value;
+	char *out = p->params.data;
+	const unsigned char *in = (const unsigned char *)out, *end, *name, *value;
 	size_t nlen, vlen;
 	int rc;
 
 	r->nenv = 0;
-	if (rawlen == 0)
+	if (p->params.len == 0)
 		return 0;
-	copy = malloc(rawlen);
-	if (!copy)
-		return -1;
-	memcpy(copy, raw, rawlen);
-	in = (const unsigned char *)copy;
-	end = in + rawlen;
-	out = raw;
+	end = in + p->params.len;
 	while ((rc = next_pair(&in, end, &name, &nlen, &value, &vlen)) == 1) {
 		if (memchr(name, 0, nlen) || memchr(value, 0, vlen))
-			break;
+			return -1;
 		if (r->nenv == r->env_cap) {
 			size_t cap = r->env_cap ? r->env_cap * 2 : 32;
 			struct fcgi_param *e = realloc(r->env, cap * sizeof(*e));
 
 			if (!e)
-				break;
+				return -1;
 			r->env = e;
 			r->env_cap = cap;
 		}
-		r->env[r->nenv].name = out;
-		memcpy(out, name, nlen);
+		r->env[r->nenv].name = memmove(out, name, nlen);
 		out += nlen;
 		*out++ = '\0';
-		r->env[r->nenv++].value = out;
-		memcpy(out, value, vlen);
+		r->env[r->nenv++].value = memmove(out, value, vlen);
 		out += vlen;
 		*out++ = '\0';
 	}
-	free(copy);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 const char *fcgi_param(const struct fcgi_request *r, const char *name)
