@@ -55,3 +55,33 @@ for (const size of SIZES) {
     } finally { await b.close(); }
   });
 }
+
+// Found by the test above on a busy machine: what an admin typed into the
+// policy form before the policy had loaded was overwritten by it, and
+// "Save policy" then said nothing had changed. The form stays closed until
+// the policy is there.
+test('the policy form opens only once the policy has loaded', async () => {
+  const f = facility();
+  const b = await browser('desktop');
+  try {
+    const { page } = b;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/api/portal', async (route) => {
+      if ((route.request().postData() || '').startsWith('POLICY.GET')) await held;
+      await route.continue();
+    });
+    await signIn(page, f, 'boss');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const idle = page.getByLabel(/Sign out after idle/);
+    await idle.waitFor();
+    assert.equal(await idle.isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), true);
+    release();
+    await idle.fill('0');
+    assert.equal(await idle.inputValue(), '0');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.locator('#policy-msg', { hasText: 'Sign out after idle must be a whole number from 1 to 30.' }).waitFor();
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});

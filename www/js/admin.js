@@ -152,12 +152,15 @@ const FLAGS = ['require_digit', 'require_special', 'require_mixed_case', 'mfa_ad
 let policy = {};
 
 async function loadPolicy() {
+  const fields = $('#policy-fields');
+  fields.disabled = true;
   const r = await portal('POLICY.GET');
   if (!r.ok) return toast(plain(r.error), 'error');
   policy = r.data;
   const f = $('#policy-form');
   for (const [field, [key, per]] of Object.entries(NUMBERS)) f.elements[field].value = Math.round(r.data[key] / per);
   for (const k of FLAGS) f.elements[k].checked = !!r.data[k];
+  fields.disabled = false;
 }
 
 // The first field outside its bounds, named as its label names it.
