@@ -45,6 +45,9 @@ def facility(bindir, conf, code):
 def queue_due(sock, code):
     """CONTENDED_DUE commands due for facility code."""
     mariadb(sock, f"""
+INSERT INTO command_due (facility_id, due_at)
+SELECT id, 0 FROM facilities WHERE code = '{code}'
+ON DUPLICATE KEY UPDATE due_at = 0;
 INSERT INTO commands (facility_id, line, issuer, created_at)
 SELECT f.id, CONCAT('MESSAGE.POST board=B1 text="c', seq, '"'), 'bench',
        UTC_TIMESTAMP()

@@ -147,6 +147,9 @@ def ensure_due(var, keys):
                     " UNIX_TIMESTAMP() WHERE f.code LIKE 'BENCHP%' GROUP BY f.id")
     for fid, due in rows:
         if int(due) < DUE_EACH:
+            # As the portal queues (cmdqueue_add): command_due first.
+            sql(var, f"INSERT INTO command_due VALUES ({fid}, 0)"
+                     " ON DUPLICATE KEY UPDATE due_at = 0")
             sql(var, "INSERT INTO commands (facility_id, line, issuer, created_at)"
                      f" SELECT {fid}, CONCAT('REPORT.REQUEST kind=inventory user=u',"
                      f" seq), 'bench', UTC_TIMESTAMP() FROM seq_1_to_{DUE_EACH - int(due)}")

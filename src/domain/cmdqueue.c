@@ -8,7 +8,15 @@
  * take the rows with FOR UPDATE SKIP LOCKED inside a transaction, so two
  * PCs polling at once never get the same command and never wait for
  * each other. The index is forced on the locking read: the optimiser may
- * otherwise walk every settled command of the facility. */
+ * otherwise walk every settled command of the facility.
+ *
+ * command_due keeps when the facility's queue is next due (schema
+ * 017_command_due.sql), so that the empty poll need not ask `commands`.
+ * It must never be later than the queue: cmdqueue_add sets it to 0 before
+ * it inserts, and a take locks it first, hands out what is due, then
+ * reads the queue's earliest due_at with a locking read (the latest
+ * committed rows, whatever the transaction's snapshot) and writes that.
+ * Both take the row first, so an add is wholly before or after a take. */
 #include <stdlib.h>
 #include <string.h>
 #include "cmdqueue.h"
@@ -17,6 +25,25 @@
 static const char sql_add[] =
 	"INSERT INTO commands (facility_id, line, issuer, created_at) "
 	"VALUES (?, ?, ?, FROM_UNIXTIME(?))";
+
+/* 0: "something waits"; a lower value than the queue's is always safe. */
+static const char sql_due_set_now[] =
+	"INSERT INTO command_due (facility_id, due_at) VALUES (?, 0) "
+	"ON DUPLICATE KEY UPDATE due_at = 0";
+
+static const char sql_due_lock[] =
+	"SELECT due_at FROM command_due WHERE facility_id = ? FOR UPDATE";
+
+/* The first entry of the index, not MIN(): a locking MIN reads (and
+ * locks) every unsettled command of the facility. */
+static const char sql_due_next[] =
+	"SELECT due_at FROM commands FORCE INDEX (ix_commands_due) "
+	"WHERE facility_id = ? AND due_at IS NOT NULL "
+	"ORDER BY due_at LIMIT 1 LOCK IN SHARE MODE";
+
+static const char sql_due_store[] =
+	"INSERT INTO command_due (facility_id, due_at) VALUES (?, ?) "
+	"ON DUPLICATE KEY UPDATE due_at = VALUES(due_at)";
 
 static const char sql_due_peek[] =
 	"SELECT id FROM commands WHERE facility_id = ? AND due_at <= ? LIMIT 1";
@@ -53,13 +80,38 @@ int cmdqueue_add(struct db *db, long long facility, const char *line,
 		P_INT(facility), P_STR(line), issuer ? P_STR(issuer) : P_NULL,
 		P_INT((long long)now),
 	};
+	struct dbparam f[] = { P_INT(facility) };
 	unsigned long long newid = 0;
 
-	if (db_exec(db, sql_add, p, 4, NULL, &newid, err) != 0)
+	if (db_begin(db, err) != 0)
 		return -1;
+	if (db_exec(db, sql_due_set_now, f, 1, NULL, NULL, err) != 0 ||
+	    db_exec(db, sql_add, p, 4, NULL, &newid, err) != 0) {
+		db_rollback(db);
+		return -1;
+	}
 	if (id)
 		*id = (long long)newid;
-	return 0;
+	return db_commit(db, err);
+}
+
+/* Inside the caller's transaction, with the facility's command_due row
+ * locked: stores when the queue is next due, now that this take has
+ * leased what it could. */
+static int due_store(struct db *db, struct arena *arena, long long facility,
+		     struct err *err)
+{
+	struct dbparam q[] = { P_INT(facility) };
+	struct dbres r;
+	const char *next;
+
+	if (db_query(db, sql_due_next, q, 1, arena, &r, err) != 0)
+		return -1;
+	next = r.nrows == 1 ? dbres_get(&r, 0, 0) : NULL;
+	struct dbparam u[] = {
+		P_INT(facility), next ? P_INT(strtoll(next, NULL, 10)) : P_NULL,
+	};
+	return db_exec(db, sql_due_store, u, 2, NULL, NULL, err);
 }
 
 static json_t *command_json(const struct dbres *r, size_t row)
@@ -122,9 +174,14 @@ int cmdqueue_take(struct db *db, struct arena *arena, long long facility,
 {
 	if (max < 1 || max > CMDQUEUE_POLL_MAX)
 		max = CMDQUEUE_POLL_MAX;
+	struct dbparam f[] = { P_INT(facility) };
+	struct dbres lock;
+
 	if (db_begin(db, err) != 0)
 		return -1;
-	if (poll_locked(db, arena, facility, pc, now, lease_s, max, out, err) != 0) {
+	if (db_query(db, sql_due_lock, f, 1, arena, &lock, err) != 0 ||
+	    poll_locked(db, arena, facility, pc, now, lease_s, max, out, err) != 0 ||
+	    due_store(db, arena, facility, err) != 0) {
 		db_rollback(db);
 		return -1;
 	}

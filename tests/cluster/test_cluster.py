@@ -163,6 +163,8 @@ def test_write_through_one_node_is_seen_through_the_other(cl):
 
 def test_command_lease_exactly_once_across_nodes(cl):
     f = facility(cl)
+    # As the portal queues them (cmdqueue_add): command_due first.
+    sql(1, f"INSERT INTO command_due VALUES ({f.id}, 0)")
     for n in range(12):
         sql(1, "INSERT INTO commands (facility_id, line, issuer, created_at) "
             f"VALUES ({f.id}, 'MESSAGE.POST board=B1 text=\"m{n}\"', 'alice', "

@@ -146,6 +146,21 @@ def sync(key, body, pc="PC-1", headers=None, **kw):
     return api("/api/sync", body, headers=hdrs, **kw)
 
 
+def queue_command(fid, line, issuer="alice"):
+    """Test-only: what the portal's verbs do (cmdqueue_add), straight into
+    the tables: command_due says something waits, then the command; its
+    id. A command inserted without the first stays unseen by the empty
+    poll (schema/017_command_due.sql)."""
+    escaped = line.replace("\\", "\\\\").replace("'", "\\'")
+    rows = sql("START TRANSACTION;"
+               " INSERT INTO command_due (facility_id, due_at)"
+               f" VALUES ({fid}, 0) ON DUPLICATE KEY UPDATE due_at = 0;"
+               " INSERT INTO commands (facility_id, line, issuer, created_at)"
+               f" VALUES ({fid}, '{escaped}', '{issuer}', UTC_TIMESTAMP());"
+               " SELECT LAST_INSERT_ID(); COMMIT;")
+    return int(rows[0][0])
+
+
 def sql(query):
     """Runs SQL as the database admin; rows as lists of strings."""
     s = _current()

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import create_facility, ctl, sql
+from conftest import create_facility, ctl, queue_command, sql
 
 _last = [0]
 
@@ -55,11 +55,7 @@ class Agent:
                                 stderr=subprocess.PIPE, text=True)
 
     def queue(self, line):
-        escaped = line.replace("\\", "\\\\").replace("'", "\\'")
-        rows = sql("INSERT INTO commands (facility_id, line, issuer,"
-                   f" created_at) VALUES ({self.fid}, '{escaped}', 'alice',"
-                   " UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")
-        return int(rows[0][0])
+        return queue_command(self.fid, line)
 
     def status(self, cid):
         return sql(f"SELECT status FROM commands WHERE id = {cid}")[0][0]

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from authkit import Facility, post
-from conftest import _current, sync, sql
+from conftest import _current, queue_command, sync, sql
 
 
 class Subscription:
@@ -233,16 +233,12 @@ def test_listen_writes_a_portal_command_without_its_slow_poll(stack, site, tmp_p
 def test_listen_finds_unannounced_commands_on_connect_and_slow_poll(stack, site, tmp_path):
     # Queued behind the events' back (no event): the poll after
     # subscribing finds the first, the slow poll the second.
-    first = int(sql("INSERT INTO commands (facility_id, line, issuer, created_at)"
-                    f" VALUES ({site.fac.id}, 'REPORT.REQUEST kind=inventory', 'x',"
-                    " UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")[0][0])
+    first = queue_command(site.fac.id, "REPORT.REQUEST kind=inventory", "x")
     agent = Listener(stack, site, tmp_path, "--slow-poll-s", "2")
     try:
         assert agent.wait(first)
         assert subscribed(site)
-        second = int(sql("INSERT INTO commands (facility_id, line, issuer, created_at)"
-                         f" VALUES ({site.fac.id}, 'REPORT.REQUEST kind=attendance',"
-                         " 'x', UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")[0][0])
+        second = queue_command(site.fac.id, "REPORT.REQUEST kind=attendance", "x")
         assert agent.wait(second)
     finally:
         rc, err = agent.stop()

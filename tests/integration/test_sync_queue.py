@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import create_facility, sql, sync
+from conftest import create_facility, queue_command, sql, sync
 
 @pytest.fixture(scope="module")
 def leases(stack):
@@ -32,12 +32,7 @@ def new_facility(stack):
 
 
 def queue(stack, fid, line, issuer="alice"):
-    """Test-only: what a portal verb will do, straight into the table."""
-    escaped = line.replace("\\", "\\\\").replace("'", "\\'")
-    rows = sql("INSERT INTO commands (facility_id, line, issuer, "
-                      f"created_at) VALUES ({fid}, '{escaped}', '{issuer}', "
-                      "UTC_TIMESTAMP()); SELECT LAST_INSERT_ID();")
-    return int(rows[0][0])
+    return queue_command(fid, line, issuer)
 
 
 def poll(key, pc="PC-1", max_=None):
@@ -242,7 +237,8 @@ def test_poll_of_a_large_backlog_reads_only_what_it_leases(stack):
     locking, FOR UPDATE) the whole backlog; a backlog of hundreds of
     thousands once exhausted the server's lock memory that way."""
     fid, key = new_facility(stack)
-    sql("INSERT INTO commands (facility_id, line, issuer, created_at) "
+    sql(f"INSERT INTO command_due VALUES ({fid}, 0);"
+        " INSERT INTO commands (facility_id, line, issuer, created_at) "
         f"SELECT {fid}, 'REPORT.REQUEST kind=inventory user=bulk', 'bulk', "
         "UTC_TIMESTAMP() FROM seq_1_to_20000")
     poll(key, max_=1)                                   # statements prepared
@@ -250,3 +246,82 @@ def test_poll_of_a_large_backlog_reads_only_what_it_leases(stack):
     assert len(poll(key, pc="PC-2", max_=5)) == 5
     read = global_status(stack, "Handler_read_next") - before
     assert read < 1000, f"a poll of 5 read {read} index entries"
+
+
+# command_due (schema/017_command_due.sql): the empty poll reads when the
+# queue is next due instead of the queue. A value later than the queue
+# would hide a command until some other command is queued, so these check
+# it against commands the portal queues, as staff do.
+
+def due_of(fid):
+    rows = sql(f"SELECT IFNULL(due_at, 'none') FROM command_due WHERE facility_id = {fid}")
+    return rows[0][0] if rows else "none"
+
+
+@pytest.fixture
+def staff():
+    from authkit import Facility, post
+
+    fac = Facility()
+    fac.policy()
+    status, _, reply, tok = fac.login("staff")
+    assert status == 200, reply
+
+    def send(text):
+        st, _, r = post("/api/portal", f'MESSAGE.POST board=lobby text="{text}"',
+                        cookie=tok)
+        assert st == 200 and r["ok"], r
+        return r["data"]["command"]
+    fac.send = send
+    fac.id = int(sql(f"SELECT id FROM facilities WHERE code = '{fac.code}'")[0][0])
+    return fac
+
+
+def test_command_due_follows_the_queue(stack, leases, staff):
+    lease_s, _ = leases
+    key = staff.sync_key
+    assert poll(key) == [] and due_of(staff.id) == "none"
+    first = staff.send("Fire drill at ten")
+    assert due_of(staff.id) == "0"
+    t0 = int(time.time())
+    assert [c["id"] for c in poll(key)] == [first]
+    # Only the lease is left: due again when it ends, unless acknowledged.
+    assert t0 + lease_s <= int(due_of(staff.id)) <= int(time.time()) + lease_s
+    # Queued while the row says "later": the very next poll has it.
+    second = staff.send("Lunch is served")
+    assert due_of(staff.id) == "0"
+    assert [c["id"] for c in poll(key, "PC-2")] == [second]
+    for cid in (first, second):
+        assert sync(key, f"COMMAND.ACK id={cid} status=done")[0] == 200
+    # Settled: the row may still say when the last lease ends; the first
+    # poll after that looks at the queue, finds nothing and says so.
+    time.sleep(lease_s + 1)
+    assert poll(key) == [] and due_of(staff.id) == "none"
+    assert poll(key) == []
+
+
+def test_no_command_is_hidden_by_a_poll_at_the_same_moment(stack, leases, staff):
+    """Staff queue commands while two PCs poll as fast as they can: the
+    polls raise command_due after each take, and never above a command
+    queued meanwhile, so once queuing stops one more poll has everything
+    not yet handed out, without waiting for any lease."""
+    key = staff.sync_key
+    queued, got, stop = [], [], threading.Event()
+
+    def pc(name):
+        while not stop.is_set():
+            got.extend(c["id"] for c in poll(key, name, max_=5))
+
+    pcs = [threading.Thread(target=pc, args=(f"PC-{i}",)) for i in (1, 2)]
+    for t in pcs:
+        t.start()
+    try:
+        for i in range(40):
+            queued.append(staff.send(f"Note {i}"))
+    finally:
+        stop.set()
+        for t in pcs:
+            t.join()
+    got.extend(c["id"] for c in poll(key, "PC-3", max_=100))
+    # A lease that lapsed meanwhile may have handed a command out twice.
+    assert set(got) == set(queued)
