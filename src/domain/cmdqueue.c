@@ -172,11 +172,11 @@ int cmdqueue_take(struct db *db, struct arena *arena, long long facility,
 		  const char *pc, time_t now, long long lease_s, int max,
 		  json_t *out, struct err *err)
 {
-	if (max < 1 || max > CMDQUEUE_POLL_MAX)
-		max = CMDQUEUE_POLL_MAX;
 	struct dbparam f[] = { P_INT(facility) };
 	struct dbres lock;
 
+	if (max < 1 || max > CMDQUEUE_POLL_MAX)
+		max = CMDQUEUE_POLL_MAX;
 	if (db_begin(db, err) != 0)
 		return -1;
 	if (db_query(db, sql_due_lock, f, 1, arena, &lock, err) != 0 ||

@@ -19,7 +19,9 @@
 #define CMDQUEUE_POLL_MAX 100
 
 /* Queues line (canonical form) for facility; issuer is the user name or
- * NULL. *id (may be NULL) gets the command's id. */
+ * NULL. *id (may be NULL) gets the command's id. In one transaction with
+ * command_due set to "due now", which the empty poll reads: a command
+ * that enters `commands` any other way is not seen until another does. */
 int cmdqueue_add(struct db *db, long long facility, const char *line,
 		 const char *issuer, time_t now, long long *id,
 		 struct err *err);
