@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from authkit import Facility, post
 from conftest import create_facility, queue_command, sql, sync
 
 @pytest.fixture(scope="module")
@@ -31,10 +32,6 @@ def new_facility(stack):
     return int(fid), key
 
 
-def queue(stack, fid, line, issuer="alice"):
-    return queue_command(fid, line, issuer)
-
-
 def poll(key, pc="PC-1", max_=None):
     status, _, reply = sync(key, "COMMAND.POLL" + (f" max={max_}" if max_ else ""),
                             pc)
@@ -50,7 +47,7 @@ def test_empty_poll(stack, leases):
 def test_poll_leases_then_redelivers(stack, leases):
     lease_s, _ = leases
     fid, key = new_facility(stack)
-    cid = queue(stack, fid, 'MESSAGE.POST board=B1 text="Staff meeting 15:30"')
+    cid = queue_command(fid, 'MESSAGE.POST board=B1 text="Staff meeting 15:30"')
     got = poll(key, "PC-1")
     assert [c["id"] for c in got] == [cid]
     assert got[0]["command"] == 'MESSAGE.POST board=B1 text="Staff meeting 15:30"'
@@ -66,7 +63,7 @@ def test_poll_leases_then_redelivers(stack, leases):
 
 def test_ack_once(stack, leases):
     fid, key = new_facility(stack)
-    cid = queue(stack, fid, "REPORT.REQUEST kind=inventory")
+    cid = queue_command(fid, "REPORT.REQUEST kind=inventory")
     poll(key)
     status, _, first = sync(key, f'COMMAND.ACK id={cid} status=done result="written 12.dat"')
     assert status == 200 and first["data"] == {"id": cid, "status": "done",
@@ -81,7 +78,7 @@ def test_ack_once(stack, leases):
 def test_settled_never_redelivered(stack, leases):
     lease_s, _ = leases
     fid, key = new_facility(stack)
-    cid = queue(stack, fid, "ATTENDANCE.CLOCK action=in")
+    cid = queue_command(fid, "ATTENDANCE.CLOCK action=in")
     poll(key)
     assert sync(key, f"COMMAND.ACK id={cid} status=done")[0] == 200
     time.sleep(lease_s + 1.2)
@@ -90,7 +87,7 @@ def test_settled_never_redelivered(stack, leases):
 
 def test_poll_order_and_max(stack, leases):
     fid, key = new_facility(stack)
-    ids = [queue(stack, fid, "REPORT.REQUEST kind=temperature") for _ in range(5)]
+    ids = [queue_command(fid, "REPORT.REQUEST kind=temperature") for _ in range(5)]
     first = poll(key, max_=2)
     rest = poll(key, "PC-2")
     assert [c["id"] for c in first] == ids[:2]
@@ -99,7 +96,7 @@ def test_poll_order_and_max(stack, leases):
 
 def test_two_pcs_never_share_a_command(stack, leases):
     fid, key = new_facility(stack)
-    ids = {queue(stack, fid, "REPORT.REQUEST kind=inventory") for _ in range(30)}
+    ids = {queue_command(fid, "REPORT.REQUEST kind=inventory") for _ in range(30)}
     got = {"PC-A": [], "PC-B": []}
 
     def worker(pc):
@@ -120,7 +117,7 @@ def test_two_pcs_never_share_a_command(stack, leases):
 def test_other_facility_commands_invisible(stack, leases):
     fid, key = new_facility(stack)
     _, other = new_facility(stack)
-    cid = queue(stack, fid, "MESSAGE.POST board=B2 text=ours")
+    cid = queue_command(fid, "MESSAGE.POST board=B2 text=ours")
     assert poll(other) == []
     status, _, reply = sync(other, f"COMMAND.ACK id={cid} status=done")
     assert status == 404 and reply["error"]["code"] == "NOT_FOUND"
@@ -221,7 +218,7 @@ def test_empty_poll_costs_one_statement_and_no_log_row(stack):
 def test_poll_that_delivers_or_fails_is_logged(stack):
     fid, key = new_facility(stack)
     pc = "PC-LOUD-" + uuid.uuid4().hex[:6]
-    queue(stack, fid, "REPORT.REQUEST kind=inventory")
+    queue_command(fid, "REPORT.REQUEST kind=inventory")
     st, _, body = sync(key, "COMMAND.POLL", pc=pc)
     assert st == 200 and len(body["data"]["commands"]) == 1
     assert sync("x" * 43, "COMMAND.POLL", pc=pc)[0] == 401
@@ -260,8 +257,6 @@ def due_of(fid):
 
 @pytest.fixture
 def staff():
-    from authkit import Facility, post
-
     fac = Facility()
     fac.policy()
     status, _, reply, tok = fac.login("staff")
@@ -273,7 +268,6 @@ def staff():
         assert st == 200 and r["ok"], r
         return r["data"]["command"]
     fac.send = send
-    fac.id = int(sql(f"SELECT id FROM facilities WHERE code = '{fac.code}'")[0][0])
     return fac
 
 
