@@ -32,6 +32,41 @@ static int ssn_shape(const struct text *t, size_t i)
 	return tx_digits(t, i + 7) == 4 && tx_num_end_ok(t, i + 11);
 }
 
+/* Whether the numbers from i to end rise one after another: "fridges
+ * 1 2 3 4 5 6 7 8 9" is a list, not a number read out. */
+static int rising_list(const struct text *t, size_t i, size_t end)
+{
+	long last = -1;
+
+	while (i < end) {
+		size_t n = tx_digits(t, i);
+		long v = tx_number(t, i, n);
+
+		if (!n || v <= last)
+			return 0;
+		last = v;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* "1 2 3 4 5 6 7 8 9": a number read out digit by digit (seven groups or
+ * more, nearly all of one digit); its count of digits, else 0. Nobody
+ * types a lot or a reading that way. */
+static size_t spelled_digits(const struct text *t, size_t i)
+{
+	size_t end, n;
+	int groups;
+
+	if (!tx_num_start_ok(t, i) || tx_at(t, i) == '(')
+		return 0;
+	n = tx_digit_groups(t, i, &end, &groups);
+	if (groups < 7 || n > (size_t)groups + 2 || !tx_num_end_ok(t, end) ||
+	    rising_list(t, i, end))
+		return 0;
+	return n;
+}
+
 static const char *const ssn_words[] = {
 	"ssn", "ss#", "ss #", "ss no", "ss nbr", "social security",
 	"social sec", "soc sec", "socsec", "nss", "numero de seguro social",
@@ -62,9 +97,27 @@ static int ssn_by_word(const struct text *t, size_t i)
 	return 0;
 }
 
+/* "SS 123456789": the bare abbreviation (stainless steel, a ship, a
+ * second) counts only before nine digits, as many as an SSN has. */
+static int ssn_by_ss(const struct text *t, size_t i)
+{
+	size_t j = i + 2, end;
+	int groups;
+
+	if (!tx_keyword(t, i, "ss"))
+		return 0;
+	while (tx_at(t, j) == ' ' || tx_at(t, j) == ':' || tx_at(t, j) == '=')
+		j++;
+	return ch_digit(tx_at(t, j)) &&
+	       tx_digit_groups(t, j, &end, &groups) == 9 &&
+	       tx_num_end_ok(t, end);
+}
+
 int phi_ssn_at(const struct text *t, size_t i)
 {
-	return ch_digit(tx_at(t, i)) ? ssn_shape(t, i) : ssn_by_word(t, i);
+	if (!ch_digit(tx_at(t, i)))
+		return ssn_by_word(t, i) || ssn_by_ss(t, i);
+	return ssn_shape(t, i) || spelled_digits(t, i) == 9;
 }
 
 /* (555) 123-4567, 555-123-4567, 555/123 4567, 1-800-555-0199. */
@@ -81,6 +134,9 @@ static int phone_nanp(const struct text *t, size_t i)
 		j += 5;
 		if (ch_dsep(tx_at(t, j)))
 			j++;
+		/* (555)8675309, (555) 8675309 */
+		if (tx_digits(t, j) == 7 && tx_num_end_ok(t, j + 7))
+			return 1;
 	} else {
 		if (tx_digits(t, j) != 3 || !ch_dsep(tx_at(t, j + 3)))
 			return 0;
@@ -113,14 +169,14 @@ static int phone_intl(const struct text *t, size_t i)
 	       tx_num_end_ok(t, end);
 }
 
-/* 020 7946 0958, 01 42 68 53 00, 030 901820 00: a national number with
+/* 020 7946 0958, 01 42 68 53 00, (030) 1234567: a national number with
  * its trunk 0, in two or more groups of 10 or 11 digits in all. */
 static int phone_national(const struct text *t, size_t i)
 {
-	size_t end, n, first = tx_digits(t, i);
+	size_t k = i + (tx_at(t, i) == '('), end, n, first = tx_digits(t, k);
 	int groups, year;
 
-	if (tx_at(t, i) != '0' || first < 2 || first > 5 ||
+	if (tx_at(t, k) != '0' || first < 2 || first > 5 ||
 	    tx_date_at(t, i, 0, &end, &year))
 		return 0;
 	n = tx_digit_groups(t, i, &end, &groups);
@@ -159,6 +215,9 @@ int phi_phone_at(const struct text *t, size_t i)
 		return phone_intl(t, i);
 	if ((c != '(' && !ch_digit(c)) || !tx_num_start_ok(t, i))
 		return 0;
+	if (ch_digit(c) && spelled_digits(t, i) >= 10 &&
+	    spelled_digits(t, i) <= 11)
+		return 1;
 	return phone_nanp(t, i) || phone_national(t, i) ||
 	       (ch_digit(c) && phone_by_word(t, i));
 }
@@ -178,9 +237,29 @@ static const char *const mail_tlds[] = {
 	"me", "health", "care", "email", "online", NULL
 };
 
+/* " dot ", "(dot)", " [dot] "…: a dot spelled out at j; the bytes it
+ * takes, or 0. */
+static size_t spelled_dot(const struct text *t, size_t j)
+{
+	static const char *const forms[] = {
+		" dot ", " (dot) ", " [dot] ", "(dot)", "[dot]", "{dot}",
+		"<dot>", NULL
+	};
+
+	for (int f = 0; forms[f]; f++) {
+		size_t n = 0;
+
+		while (forms[f][n] && ch_fold(tx_at(t, j + n)) == forms[f][n])
+			n++;
+		if (!forms[f][n])
+			return n;
+	}
+	return 0;
+}
+
 static int domain_at(const struct text *t, size_t j, int spelled)
 {
-	size_t label = 0, last = j;
+	size_t label = 0, last = j, dot;
 	int labels = 0, alpha = 1;
 
 	for (;; j++) {
@@ -195,9 +274,8 @@ static int domain_at(const struct text *t, size_t j, int spelled)
 			return 0;
 		labels++;
 		last = j - label;
-		if (c == ' ' && tx_keyword(t, j + 1, "dot") &&
-		    tx_at(t, j + 4) == ' ') {
-			j += 4;
+		if ((dot = spelled_dot(t, j)) != 0) {
+			j += dot - 1;
 		} else if (c != '.' || !ch_alnum(tx_at(t, j + 1))) {
 			break;
 		}
@@ -218,14 +296,21 @@ static const char *const at_words[] = {
 	"@", "[at]", "(at)", "{at}", "<at>", "at", "arroba", NULL
 };
 
+static int dot_spelled_in(const struct text *t, size_t from, size_t to)
+{
+	for (size_t k = from; k < to && k < t->len; k++)
+		if (spelled_dot(t, k))
+			return 1;
+	return 0;
+}
+
 /* Whether the word before i has a dot, an underscore or a digit inside,
  * as user names of mailboxes do (jane.doe, jd_1985) and words do not. */
 static int local_looks_made_up(const struct text *t, size_t i)
 {
 	/* jane dot doe at …: spelled out on both sides. */
 	for (size_t k = i > 24 ? i - 24 : 0; k < i; k++)
-		if (tx_at(t, k) == ' ' && tx_keyword(t, k + 1, "dot") &&
-		    tx_at(t, k + 4) == ' ')
+		if (spelled_dot(t, k))
 			return 1;
 	for (size_t k = i; k > 0 && ch_local(tx_prev(t, k)); k--) {
 		int c = tx_prev(t, k);
@@ -252,16 +337,21 @@ int phi_email_at(const struct text *t, size_t i)
 		if (!at_words[which][n])
 			break;
 	}
-	if (!at_words[which] || (which == 0) == spaced)
+	/* '@' is glued to its local part; a plain "at" stands between
+	 * spaces; "(at)" and its kin may be either. */
+	if (!at_words[which] || (which == 0 && spaced) ||
+	    (which >= 5 && !spaced))
 		return 0;
 	j = k + n;
-	if (spaced && tx_at(t, j) != ' ')
+	if (which >= 5 && tx_at(t, j) != ' ')
 		return 0;
 	while (tx_at(t, j) == ' ')
 		j++;
 	/* A plain "at" is an ordinary word: only a local part with a dot or
-	 * digits before it and a domain after it make an address of it. */
+	 * digits before it, a mail word, or a dot spelled out in the domain
+	 * ("jane at example dot com") make an address of it. */
 	if (which >= 5 && !local_looks_made_up(t, i) &&
+	    !dot_spelled_in(t, j, j + 40) &&
 	    !tx_keyword_in(t, i > 24 ? i - 24 : 0, i, (const char *const[]){
 			       "email", "e-mail", "mail", "correo", "courriel",
 			       NULL }))

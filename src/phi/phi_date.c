@@ -8,6 +8,7 @@
 #include "phi_rules.h"
 
 #define CUE_AFTER 28	/* bytes after a cue searched for its date */
+#define CUE_NEAR 12	/* ... after a cue that is also a trade word */
 #define CUE_BEFORE 30	/* bytes before it ("1985-03-04 (DOB)") */
 #define BIRTH_AGE 18	/* a full date this many years back is a DOB */
 #define AGE_LIMIT 90	/* Safe Harbor: ages over 89 identify */
@@ -34,7 +35,14 @@ static const char *const stay_words[] = {
 	"ingresada", "fecha de alta", "dado de alta", "date d'entree",
 	"entree le", "admis le", "admise le", "sortie le", "date de sortie",
 	"aufnahmedatum", "aufnahme", "aufgenommen", "entlassungsdatum",
-	"entlassung", "entlassen", NULL
+	"entlassung", "entlassen", "readmitted", "readmission",
+	"reingreso", NULL
+};
+
+/* Words that are also words of the trade ("discharge pump", "adm
+ * console"): a date counts only right after them. */
+static const char *const stay_words_near[] = {
+	"discharge", "disch", "adm", "d/c", "readmit", "alta el", NULL
 };
 
 static int four_digits_in(const struct text *t, size_t from, size_t to)
@@ -92,6 +100,8 @@ int phi_date_at(const struct text *t, size_t i)
 					     i);
 		if ((n = tx_keywords(t, i, stay_words, NULL)))
 			return stay_value_in(t, i + n, i + n + CUE_AFTER);
+		if ((n = tx_keywords(t, i, stay_words_near, NULL)))
+			return stay_value_in(t, i + n, i + n + CUE_NEAR);
 	}
 	if (!tx_date_at(t, i, 0, &end, &year))
 		return 0;
@@ -182,6 +192,8 @@ void phi_date_cues(phi_cue_sink add)
 		add(life_words[k]);
 	for (int k = 0; stay_words[k]; k++)
 		add(stay_words[k]);
+	for (int k = 0; stay_words_near[k]; k++)
+		add(stay_words_near[k]);
 	for (int k = 0; age_before[k]; k++)
 		add(age_before[k]);
 	for (int k = 0; old_words[k]; k++)

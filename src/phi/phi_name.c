@@ -21,6 +21,8 @@ struct cue {
 };
 
 static const struct cue cues[] = {
+	{ "patient(e)", CUE_PERSON }, { "patient(in)", CUE_PERSON },
+	{ "patient/in", CUE_PERSON }, { "bewohner(in)", CUE_PERSON },
 	{ "patient", CUE_PERSON }, { "patients", CUE_PERSON },
 	{ "pt", CUE_PERSON }, { "pt.", CUE_PERSON }, { "pat", CUE_PERSON },
 	{ "resident", CUE_PERSON }, { "client", CUE_PERSON },
@@ -36,7 +38,9 @@ static const struct cue cues[] = {
 	{ "bewohner", CUE_PERSON }, { "bewohnerin", CUE_PERSON },
 	{ "mr", CUE_TITLE }, { "mrs", CUE_TITLE }, { "ms", CUE_TITLE },
 	{ "mx", CUE_TITLE }, { "miss", CUE_TITLE }, { "mister", CUE_TITLE },
-	{ "herr", CUE_TITLE }, { "frau", CUE_TITLE }, { "hr", CUE_TITLE },
+	{ "herr", CUE_TITLE }, { "herrn", CUE_TITLE }, { "frau", CUE_TITLE },
+	{ "hr", CUE_TITLE }, { "dona", CUE_TITLE }, { "nee", CUE_TITLE },
+	{ "geborene", CUE_TITLE }, { "maiden name", CUE_NAME },
 	{ "fr", CUE_TITLE }, { "mme", CUE_TITLE }, { "mlle", CUE_TITLE },
 	{ "madame", CUE_TITLE }, { "monsieur", CUE_TITLE },
 	{ "sr", CUE_TITLE }, { "sra", CUE_TITLE }, { "srta", CUE_TITLE },
@@ -74,6 +78,12 @@ static const char *const thing_words[] = {
 	"alarm", "kind", "screen", "zone", "feed", "channel", "account",
 	"login", "code", "setting", "display", "short", "group", "list",
 	"field", "share", "sheet", "tab", "form", "template", "event", NULL
+};
+
+/* The particles of surnames: van der Berg, De Niro, da Silva. */
+static const char *const particles[] = {
+	"van", "von", "de", "der", "den", "del", "della", "di", "da", "du",
+	"le", "la", "dos", "das", "ter", "ten", "vander", "zu", NULL
 };
 
 struct word {
@@ -230,6 +240,28 @@ static size_t skip_intro(const struct text *t, size_t i)
 	return i;
 }
 
+/* Past one to three particles and their spaces; i when there are none. */
+static size_t skip_particles(const struct text *t, size_t i)
+{
+	size_t j = i, n;
+
+	for (int k = 0; k < 3 && (n = tx_keywords(t, j, particles, NULL)) &&
+	     tx_at(t, j + n) == ' ' && ch_letter(tx_at(t, j + n + 1)); k++)
+		j += n + 1;
+	return j;
+}
+
+/* A capitalised surname after particles at i ("van der Berg", "De
+ * Niro"); strength as in name_word. */
+static int particle_name_at(const struct text *t, size_t i, int strength)
+{
+	size_t j = skip_particles(t, i);
+	struct word w;
+
+	return j != i && word_at(t, j, &w) && w.capital &&
+	       name_word(&w, strength);
+}
+
 /* A word at j that a name list has and that name_word takes alone. */
 static int listed_name_at(const struct text *t, size_t j)
 {
@@ -280,9 +312,11 @@ static int cue_at(const struct text *t, size_t i)
 		return 0;
 	if (initial_name_at(t, j, 1))
 		return 1;
+	strength = cues[k].kind == CUE_NAME ? 1 : 2;
+	if (particle_name_at(t, j, strength))
+		return 1;
 	if (!word_at(t, j, &w))
 		return 0;
-	strength = cues[k].kind == CUE_NAME ? 1 : 2;
 	if (name_word(&w, strength))
 		return 1;
 	/* Mr Hall, Pt Ward: after a person's cue or a title, the trade words
@@ -322,6 +356,12 @@ int phi_name_at(const struct text *t, size_t i, int cue)
 	    (a.flags & (W_LAST | W_FIRST_TOP)) != W_LAST &&
 	    !a.glued && !a.joined && !b.flags && !b.glued && !b.joined &&
 	    b.end - b.start >= 3 && (b.capital || !a.capital))
+		return 1;
+	/* Robert De Niro, Ana da Silva: a first name, particles, a surname. */
+	if (!comma && (a.flags & W_FIRST) &&
+	    (!(a.flags & W_ENGLISH) || a.capital) &&
+	    !a.oper && !a.glued && !a.joined && a.end - a.start >= 2 &&
+	    particle_name_at(t, b.start, 1))
 		return 1;
 	/* John Q. Smith: a middle initial between. */
 	if (!comma && b.end - b.start == 1 && ch_upper(tx_at(t, b.start))) {

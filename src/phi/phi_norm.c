@@ -5,7 +5,9 @@
  * into spaces, dashes and spaces "lumped" to ASCII); a per-code-point hook
  * adds what utf8proc has no table for: ICU's confusable skeletons for
  * letters of other scripts and ICU's digit values. A last pass collapses
- * runs of spaces and reads a literal "\n" or "\t" as a space. */
+ * runs of spaces, reads a literal "\n" or "\t" as a space, and a run of
+ * separators between two digits as one. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -123,6 +125,39 @@ static size_t tidy(char *s, size_t len)
 	return o;
 }
 
+/* "555 - 867 - 5309", "14 . 03 . 1952": a run of separators between two
+ * digits is read as the one separator a reader sees, the dash or slash
+ * when there is one, so that spacing around it changes nothing. */
+static size_t join_digit_separators(char *s, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i;
+		char sep = ' ';
+
+		if (o == 0 || !isdigit((unsigned char)s[o - 1]) ||
+		    !strchr(" -./", s[i]) || s[i] == '\0') {
+			s[o++] = s[i];
+			continue;
+		}
+		while (j < len && s[j] && strchr(" -./", s[j])) {
+			if (s[j] == '-' || (s[j] == '/' && sep != '-') ||
+			    (s[j] == '.' && sep == ' '))
+				sep = s[j];
+			j++;
+		}
+		if (j - i < 2 || j >= len || !isdigit((unsigned char)s[j])) {
+			s[o++] = s[i];
+			continue;
+		}
+		s[o++] = sep;
+		i = j - 1;
+	}
+	s[o] = '\0';
+	return o;
+}
+
 /* Printable ASCII is its own NFKC form with nothing to strip or map: most
  * values are, and skip utf8proc. */
 static int plain_ascii(const char *s, size_t len)
@@ -144,7 +179,7 @@ char *phi_normalise(const char *s, size_t len, size_t *out_len)
 		if (!copy)
 			return NULL;
 		memcpy(copy, s, len);
-		*out_len = tidy(copy, len);
+		*out_len = join_digit_separators(copy, tidy(copy, len));
 		return copy;
 	}
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s,
@@ -157,7 +192,8 @@ char *phi_normalise(const char *s, size_t len, size_t *out_len)
 		free(dst);
 		return NULL;
 	}
-	*out_len = tidy((char *)dst, (size_t)n);
+	*out_len = join_digit_separators((char *)dst,
+					 tidy((char *)dst, (size_t)n));
 	return (char *)dst;
 }
 

