@@ -188,7 +188,8 @@ static const char *const phone_words[] = {
 	"callback", "call back", "contact", "reach", "text", "sms", "number",
 	"home", "work", "whatsapp", "pager", "telefono", "movil", "celular",
 	"llamar", "numero", "portable", "telephoner", "appeler", "handy",
-	"telefon", "anrufen", "nummer", "rufnummer", "ext", "tfno", NULL
+	"telefon", "anrufen", "nummer", "rufnummer", "ext", "tfno", "dial",
+	"marcar", "composer", "wahlen", NULL
 };
 
 /* 555-0142 or a bare 10-digit number: only after a phone word. */

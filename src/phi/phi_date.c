@@ -23,7 +23,9 @@ static const char *const life_words[] = {
 	"fallecio", "defuncion", "date de naissance", "naissance", "ne le",
 	"nee le", "ne en", "nee en", "deces", "decede", "decedee",
 	"geburtsdatum", "geburtstag", "geboren", "geb", "gestorben",
-	"verstorben", "todestag", "sterbedatum", NULL
+	"verstorben", "todestag", "sterbedatum", "geburtsjahr", "jahrgang",
+	"year of birth", "birth year", "ano de nacimiento",
+	"annee de naissance", "b.", NULL
 };
 
 /* Admission and discharge: a date, even without a year, right after. */

@@ -32,6 +32,8 @@ static const struct cue cues[] = {
 	{ "daughter", CUE_PERSON }, { "son", CUE_PERSON },
 	{ "mother", CUE_PERSON }, { "father", CUE_PERSON },
 	{ "guardian", CUE_PERSON }, { "caregiver", CUE_PERSON },
+	{ "baby", CUE_PERSON }, { "twin", CUE_PERSON }, { "infant", CUE_PERSON },
+	{ "newborn", CUE_PERSON }, { "bebe", CUE_PERSON },
 	{ "paciente", CUE_PERSON }, { "pacienta", CUE_PERSON },
 	{ "patiente", CUE_PERSON }, { "patientin", CUE_PERSON },
 	{ "patienten", CUE_PERSON }, { "residente", CUE_PERSON },
@@ -80,6 +82,30 @@ static const char *const thing_words[] = {
 	"field", "share", "sheet", "tab", "form", "template", "event", NULL
 };
 
+/* What a facility keeps for one patient, labelled with the name:
+ * "Jones's insulin", "kowalski's vaccines". */
+static const char *const belongings[] = {
+	"insulin", "vaccine", "vaccines", "meds", "medication", "medications",
+	"medicine", "medicines", "pills", "tablets", "inhaler", "epipen",
+	"eye drops", "drops", "prescription", "rx", "specimen", "specimens",
+	"sample", "samples", "blood", "urine", "labs", "results", "chart",
+	"tray", "meal", "belongings", "bag", "formula", "milk", "breast milk",
+	"breastmilk", "feeds", "feed", "dressing", "dressings", "wheelchair",
+	"walker", "glasses", "hearing aid", "dentures", "family", "daughter",
+	"son", "wife", "husband", "mother", "father", NULL
+};
+
+/* Makers of the trade named after their founders: "Karl Storz scope 2"
+ * is a device, not a person. */
+static const char *const makers[] = {
+	"carl zeiss", "karl storz", "paul hartmann", "hans rudolph",
+	"fisher paykel", "welch allyn", "becton dickinson", "beckman coulter",
+	"smiths medical", "pierre fabre", "hill rom", "grant thornton",
+	"ernst young", "heinz nixdorf", "thermo fisher", "johnson johnson",
+	"johnson controls", "bausch lomb", "arjo huntleigh", "william demant",
+	"edwards lifesciences", "fresenius kabi", "otto bock", "ottobock", NULL
+};
+
 /* The particles of surnames: van der Berg, De Niro, da Silva. */
 static const char *const particles[] = {
 	"van", "von", "de", "der", "den", "del", "della", "di", "da", "du",
@@ -93,6 +119,7 @@ struct word {
 	int capital;		/* starts with a capital (or is in capitals) */
 	int glued;		/* a digit or code right after: Fridge2, getName( */
 	int joined;		/* '.' or '_' and a letter after: john.smith */
+	int possessive;		/* Smith's, Jones' */
 };
 
 /* The word at i with its flags; 0 when no word starts there. */
@@ -106,9 +133,13 @@ static int word_at(const struct text *t, size_t i, struct word *w)
 	if (w->end == i)
 		return 0;
 	/* Smith's: the possessive is not part of the name. */
+	w->possessive = tx_at(t, w->end) == '\'' &&
+			(tx_at(t, w->end - 1) | 0x20) == 's';
 	if (w->end - i > 3 && tx_at(t, w->end - 2) == '\'' &&
-	    (tx_at(t, w->end - 1) | 0x20) == 's')
+	    (tx_at(t, w->end - 1) | 0x20) == 's') {
 		w->end -= 2;
+		w->possessive = 1;
+	}
 	w->flags = phi_word_flags(t->s + i, w->end - i);
 	w->oper = (w->flags & W_OPER) != 0;
 	if (!w->flags) {
@@ -262,6 +293,28 @@ static int particle_name_at(const struct text *t, size_t i, int strength)
 	       name_word(&w, strength);
 }
 
+/* "Alvarez room 4", "Garcia - rm 2": a room and its number right after
+ * end. Not a bed or a bay: "Stryker bed 4" and "Hill-Rom bed 12" are
+ * the beds' makers. */
+static const char *const rooms[] = {
+	"room", "rm", "habitacion", "chambre", "zimmer", NULL
+};
+
+static int room_follows(const struct text *t, size_t end)
+{
+	size_t j = end, n;
+
+	while (tx_at(t, j) == ' ' || tx_at(t, j) == ',' || tx_at(t, j) == '-' ||
+	       tx_at(t, j) == ':' || tx_at(t, j) == '(')
+		j++;
+	if (!(n = tx_keywords(t, j, rooms, NULL)))
+		return 0;
+	j += n;
+	while (tx_at(t, j) == ' ' || tx_at(t, j) == '#' || tx_at(t, j) == '.')
+		j++;
+	return ch_digit(tx_at(t, j));
+}
+
 /* A word at j that a name list has and that name_word takes alone. */
 static int listed_name_at(const struct text *t, size_t j)
 {
@@ -338,7 +391,17 @@ int phi_name_at(const struct text *t, size_t i, int cue)
 
 	if ((cue && cue_at(t, i)) || initial_name_at(t, i, 0))
 		return 1;
-	if (!word_at(t, i, &a) || !next_word(t, a.end, &b, &comma))
+	if (!word_at(t, i, &a))
+		return 0;
+	/* A name alone where only a person's would stand: before a bed or
+	 * room, or owning a patient's things. */
+	if ((a.flags & (W_FIRST | W_LAST)) && !(a.flags & W_ENGLISH) &&
+	    name_word(&a, 0) &&
+	    ((room_follows(t, a.end) && !(a.flags & W_FIRST)) ||
+	     (a.possessive && tx_keyword_in(t, a.end, a.end + 4, belongings))))
+		return 1;
+	if (tx_keywords(t, i, makers, NULL) ||
+	    !next_word(t, a.end, &b, &comma))
 		return 0;
 	if (pair_is_name(&a, &b, comma))
 		return 1;
@@ -356,6 +419,14 @@ int phi_name_at(const struct text *t, size_t i, int cue)
 	    (a.flags & (W_LAST | W_FIRST_TOP)) != W_LAST &&
 	    !a.glued && !a.joined && !b.flags && !b.glued && !b.joined &&
 	    b.end - b.start >= 3 && (b.capital || !a.capital))
+		return 1;
+	/* Fatima Zahra, Mei Ling: two capitalised first names, neither an
+	 * English word nor one of the trade. */
+	if (!comma && a.capital && b.capital && (a.flags & W_FIRST) &&
+	    (b.flags & (W_FIRST | W_LAST)) &&
+	    !((a.flags | b.flags) & W_ENGLISH) && !a.oper && !b.oper &&
+	    !a.glued && !b.glued && !a.joined && !b.joined &&
+	    a.end - a.start >= 2 && b.end - b.start >= 2)
 		return 1;
 	/* Robert De Niro, Ana da Silva: a first name, particles, a surname. */
 	if (!comma && (a.flags & W_FIRST) &&

