@@ -99,11 +99,12 @@ static const char *const belongings[] = {
  * is a device, not a person. */
 static const char *const makers[] = {
 	"carl zeiss", "karl storz", "paul hartmann", "hans rudolph",
-	"fisher paykel", "welch allyn", "becton dickinson", "beckman coulter",
-	"smiths medical", "pierre fabre", "hill rom", "grant thornton",
-	"ernst young", "heinz nixdorf", "thermo fisher", "johnson johnson",
-	"johnson controls", "bausch lomb", "arjo huntleigh", "william demant",
-	"edwards lifesciences", "fresenius kabi", "otto bock", "ottobock", NULL
+	"fisher paykel", "fisher & paykel", "welch allyn", "becton dickinson",
+	"beckman coulter", "smiths medical", "pierre fabre", "grant thornton",
+	"ernst young", "ernst & young", "heinz nixdorf", "thermo fisher",
+	"johnson & johnson", "johnson controls", "bausch & lomb",
+	"bausch lomb", "arjo huntleigh", "william demant",
+	"edwards lifesciences", "fresenius kabi", "otto bock", NULL
 };
 
 /* The particles of surnames: van der Berg, De Niro, da Silva. */
