@@ -38,7 +38,7 @@ static const char *const stay_words[] = {
 	"entree le", "admis le", "admise le", "sortie le", "date de sortie",
 	"aufnahmedatum", "aufnahme", "aufgenommen", "entlassungsdatum",
 	"entlassung", "entlassen", "readmitted", "readmission",
-	"reingreso", NULL
+	"reingreso", "sorti le", "sortie", "entlassen am", NULL
 };
 
 /* Words that are also words of the trade ("discharge pump", "adm
@@ -154,10 +154,27 @@ static int old_word_at(const struct text *t, size_t k)
 	return 0;
 }
 
+/* An age over 89 in [from, from+n): digits, not a longer number. */
+static int old_age_digits(const struct text *t, size_t from, size_t n)
+{
+	return n >= 2 && n <= 3 && tx_number(t, from, n) >= AGE_LIMIT &&
+	       tx_number(t, from, n) < 130 && tx_num_end_ok(t, from + n);
+}
+
+static int sex_letter(int c)
+{
+	return (c | 0x20) == 'f' || (c | 0x20) == 'm';
+}
+
 int phi_age_at(const struct text *t, size_t i)
 {
 	size_t n, k;
 
+	/* F/94, m/91: sex and age as a chart writes them ("94/F" is too
+	 * often a temperature in Fahrenheit). */
+	if (sex_letter(tx_at(t, i)) && !ch_alnum(tx_prev(t, i)) &&
+	    tx_at(t, i + 1) == '/')
+		return old_age_digits(t, i + 2, tx_digits(t, i + 2));
 	if (ch_letter(tx_at(t, i))) {
 		/* ninety-three years old, a centenarian */
 		if (old_word_at(t, i))
@@ -171,9 +188,7 @@ int phi_age_at(const struct text *t, size_t i)
 			;
 		if (old_word_at(t, k))
 			return 1;
-		n = tx_digits(t, k);
-		return n >= 2 && n <= 3 && tx_number(t, k, n) >= AGE_LIMIT &&
-		       tx_number(t, k, n) < 130 && tx_num_end_ok(t, k + n);
+		return old_age_digits(t, k, tx_digits(t, k));
 	}
 	n = tx_digits(t, i);
 	if (n < 2 || n > 3 || !tx_num_start_ok(t, i) ||
@@ -200,4 +215,6 @@ void phi_date_cues(phi_cue_sink add)
 		add(age_before[k]);
 	for (int k = 0; old_words[k]; k++)
 		add(old_words[k]);
+	add("f/");
+	add("m/");
 }

@@ -38,6 +38,7 @@ static const struct record_cue record_cues[] = {
 	{ "member", 5, 0 }, { "visit", 5, 0 }, { "admission", 5, 0 },
 	{ "insurance", 5, 0 }, { "policy", 5, 0 }, { "claim", 5, 0 },
 	{ "enc", 5, 0 }, { "patient", 5, 0 }, { "pt", 5, 0 },
+	{ "license plate", 3, 0 }, { "licence plate", 3, 0 },
 	{ "drivers license", 3, 0 }, { "driver's license", 3, 0 },
 	{ "driver license", 3, 0 }, { "driving licence", 3, 0 },
 	{ "license number", 3, 0 }, { "licence number", 3, 0 },
@@ -48,7 +49,14 @@ static const struct record_cue record_cues[] = {
 	{ "death certificate", 3, 0 }, { "acte de naissance", 3, 0 },
 	{ "acte de deces", 3, 0 }, { "acta de nacimiento", 3, 0 },
 	{ "acta de defuncion", 3, 0 }, { "geburtsurkunde", 3, 0 },
-	{ "sterbeurkunde", 3, 0 }, { "hospital", 5, 0 }, { "hosp", 5, 0 }, { "passport", 5, 0 }, { "id card", 5, 0 },
+	{ "sterbeurkunde", 3, 0 }, { "hospital", 5, 0 }, { "hosp", 5, 0 },
+	{ "credit card", 3, 0 }, { "card number", 3, 0 }, { "card", 12, 0 },
+	{ "visa", 12, 0 }, { "mastercard", 12, 0 }, { "amex", 12, 0 },
+	{ "tarjeta", 12, 0 }, { "carte", 12, 0 }, { "kreditkarte", 12, 0 },
+	{ "karte", 12, 0 }, { "iban", 10, 0 }, { "krankenkasse", 6, 0 },
+	{ "nhc", 4, 0 }, { "nir", 10, 0 }, { "vin", 8, 0 },
+	{ "plate number", 3, 0 }, { "matricula", 3, 0 },
+	{ "immatriculation", 3, 0 }, { "kennzeichen", 3, 0 }, { "passport", 5, 0 }, { "id card", 5, 0 },
 	{ "expediente", 3, 0 }, { "historia clinica", 3, 0 },
 	{ "numero de historia", 3, 0 }, { "n de historia", 3, 0 },
 	{ "afiliado", 3, 0 }, { "numero de afiliado", 3, 0 },
@@ -86,6 +94,33 @@ static size_t skip_fillers(const struct text *t, size_t i, int *marked)
 	return i;
 }
 
+/* The end of the number at j and its count of digits: letters and
+ * digits, joined by dashes, and by single spaces after a group of three
+ * or more with a digit ("4111 1111 1111 1111", an IBAN "DE89 3704"),
+ * but not "visit 2 2024-03-05" or "record count 15000". */
+static size_t value_end(const struct text *t, size_t j, size_t *digits)
+{
+	size_t group = 0, group_digits = 0;
+
+	*digits = 0;
+	for (;; j++) {
+		int c = tx_at(t, j);
+
+		if (ch_alnum(c)) {
+			*digits += ch_digit(c);
+			group_digits += ch_digit(c);
+			group++;
+		} else if ((c == '-' && ch_alnum(tx_at(t, j + 1))) ||
+			   (c == ' ' && group >= 3 && group_digits &&
+			    ch_digit(tx_at(t, j + 1)) &&
+			    ch_digit(tx_at(t, j + 2)))) {
+			group = group_digits = 0;
+		} else {
+			return j;
+		}
+	}
+}
+
 static int record_by_cue(const struct text *t, size_t i)
 {
 	size_t end, digits = 0, j, n = 0;
@@ -103,10 +138,7 @@ static int record_by_cue(const struct text *t, size_t i)
 		return 0;
 	if (!ch_alnum(tx_at(t, j)) || tx_date_at(t, j, 0, &end, &year))
 		return 0;
-	for (end = j; ch_alnum(tx_at(t, end)) || (tx_at(t, end) == '-' &&
-						  ch_alnum(tx_at(t, end + 1)));
-	     end++)
-		digits += ch_digit(tx_at(t, end));
+	end = value_end(t, j, &digits);
 	/* A decimal or a clock time ("policy 12345.5", "chart 10:30") is a
 	 * measurement, not a number that names someone. */
 	if ((tx_at(t, end) == '.' || tx_at(t, end) == ':') &&
