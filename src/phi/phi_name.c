@@ -10,6 +10,7 @@
  * a capital letter, a common name beside it, or a cue. A capitalised
  * word after a cue that is in no list and is no English word ("Patient
  * Xochitl") is taken for a name too. */
+#include <string.h>
 #include "phi_rules.h"
 #include "phi_words.h"
 
@@ -385,10 +386,35 @@ static int cue_at(const struct text *t, size_t i)
 	       name_word(&w2, strength);
 }
 
+/* Whether i is inside the folder name of a Windows profile or a Unix
+ * home (C:\\Users\\Maria.Garcia\\, /home/jdoe/): an account's name, a
+ * member of staff by design, like the "user" key. Not a link's path:
+ * example.com/users/john.smith stays a person's page. */
+static int in_profile_folder(const struct text *t, size_t i)
+{
+	size_t k = i;
+	int sep;
+
+	while (k > 0 && i - k < 64 && tx_prev(t, k) != '\\' &&
+	       tx_prev(t, k) != '/')
+		k--;
+	sep = tx_prev(t, k);
+	if (k < 6 || (sep != '\\' && sep != '/'))
+		return 0;
+	if (sep == '\\')
+		return tx_keyword(t, k - 6, "users") == 5 &&
+		       tx_prev(t, k - 6) == '\\';
+	return tx_keyword(t, k - 5, "home") == 4 && tx_prev(t, k - 5) == '/' &&
+	       (k == 6 || tx_prev(t, k - 6) == ' ');
+}
+
 int phi_name_at(const struct text *t, size_t i, int cue)
 {
 	struct word a, b;
 	int comma;
+
+	if (in_profile_folder(t, i))
+		return 0;
 
 	if ((cue && cue_at(t, i)) || initial_name_at(t, i, 0))
 		return 1;
