@@ -70,7 +70,7 @@ static size_t spelled_digits(const struct text *t, size_t i)
 static const char *const ssn_words[] = {
 	"ssn", "ss#", "ss #", "ss no", "ss nbr", "social security",
 	"social sec", "soc sec", "socsec", "nss", "numero de seguro social",
-	"seguro social", "securite sociale", "secu", "insee",
+	"seguro social", "seguridad social", "securite sociale", "secu", "insee",
 	"sozialversicherungsnummer", "sozialversicherung", "sv-nummer",
 	"svnr", "sin", "tin", "itin", NULL
 };
@@ -192,7 +192,14 @@ static const char *const phone_words[] = {
 	"marcar", "composer", "wahlen", NULL
 };
 
-/* 555-0142 or a bare 10-digit number: only after a phone word. */
+static const char *const phone_only_words[] = {
+	"phone", "ph", "tel", "telephone", "fax", "cell", "mobile", "telefono",
+	"movil", "celular", "llamar", "portable", "telephoner", "appeler",
+	"handy", "telefon", "anrufen", "rufnummer", "tfno", "whatsapp", NULL
+};
+
+/* 555-0142, 612 345 678 or a bare 10-digit number: only after a phone
+ * word. */
 static int phone_by_word(const struct text *t, size_t i)
 {
 	size_t end, n;
@@ -203,6 +210,11 @@ static int phone_by_word(const struct text *t, size_t i)
 	n = tx_digit_groups(t, i, &end, &groups);
 	if (!tx_num_end_ok(t, end) || tx_at(t, end) == ':')
 		return 0;
+	/* 7 (a local US number) or 10 to 13 digits after any phone word;
+	 * 9 (Spain and Italy have no trunk 0) only right after a word that
+	 * can mean nothing but a phone: "part number 405-7728-48" is a part. */
+	if (n == 9)
+		return tx_keyword_in(t, i > 12 ? i - 12 : 0, i, phone_only_words);
 	if (!((n == 7 && groups <= 2) || (n >= 10 && n <= 13)))
 		return 0;
 	return tx_keyword_in(t, i > 24 ? i - 24 : 0, i, phone_words);

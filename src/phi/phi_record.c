@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "phi_rules.h"
+#include "phi_words.h"
 
 /* Cues with the digits the number after them needs: few after an
  * unambiguous cue, more after a common word. marked: the cue counts only
@@ -52,9 +53,11 @@ static const struct record_cue record_cues[] = {
 	{ "sterbeurkunde", 3, 0 }, { "hospital", 5, 0 }, { "hosp", 5, 0 },
 	{ "credit card", 3, 0 }, { "card number", 3, 0 }, { "card", 12, 0 },
 	{ "visa", 12, 0 }, { "mastercard", 12, 0 }, { "amex", 12, 0 },
-	{ "tarjeta", 12, 0 }, { "carte", 12, 0 }, { "kreditkarte", 12, 0 },
+	{ "tarjeta sanitaria", 3, 0 }, { "tarjeta", 12, 0 }, { "carte", 12, 0 }, { "kreditkarte", 12, 0 },
 	{ "karte", 12, 0 }, { "iban", 10, 0 }, { "krankenkasse", 6, 0 },
 	{ "nhc", 4, 0 }, { "nir", 10, 0 }, { "vin", 8, 0 },
+	{ "dni", 7, 0 }, { "nie", 7, 0 }, { "nif", 7, 0 },
+	{ "cip", 8, 0 },
 	{ "plate number", 3, 0 }, { "matricula", 3, 0 },
 	{ "immatriculation", 3, 0 }, { "kennzeichen", 3, 0 }, { "passport", 5, 0 }, { "id card", 5, 0 },
 	{ "expediente", 3, 0 }, { "historia clinica", 3, 0 },
@@ -97,8 +100,11 @@ static size_t skip_fillers(const struct text *t, size_t i, int *marked)
 /* The end of the number at j and its count of digits: letters and
  * digits, joined by dashes, and by single spaces after a group of three
  * or more with a digit ("4111 1111 1111 1111", an IBAN "DE89 3704"),
- * but not "visit 2 2024-03-05" or "record count 15000". */
-static size_t value_end(const struct text *t, size_t j, size_t *digits)
+ * but not "visit 2 2024-03-05" or "record count 15000"; after any group
+ * with a digit when the cue is a strong one ("Versicherungsnummer 12
+ * 150380 W 123"). */
+static size_t value_end(const struct text *t, size_t j, int strong,
+			size_t *digits)
 {
 	size_t group = 0, group_digits = 0;
 
@@ -111,7 +117,7 @@ static size_t value_end(const struct text *t, size_t j, size_t *digits)
 			group_digits += ch_digit(c);
 			group++;
 		} else if ((c == '-' && ch_alnum(tx_at(t, j + 1))) ||
-			   (c == ' ' && group >= 3 && group_digits &&
+			   (c == ' ' && (group >= 3 || strong) && group_digits &&
 			    ch_digit(tx_at(t, j + 1)) &&
 			    ch_digit(tx_at(t, j + 2)))) {
 			group = group_digits = 0;
@@ -138,7 +144,7 @@ static int record_by_cue(const struct text *t, size_t i)
 		return 0;
 	if (!ch_alnum(tx_at(t, j)) || tx_date_at(t, j, 0, &end, &year))
 		return 0;
-	end = value_end(t, j, &digits);
+	end = value_end(t, j, record_cues[k].min_digits <= 3, &digits);
 	/* A decimal or a clock time ("policy 12345.5", "chart 10:30") is a
 	 * measurement, not a number that names someone. */
 	if ((tx_at(t, end) == '.' || tx_at(t, end) == ':') &&
@@ -371,10 +377,30 @@ static int city_state_zip(const struct text *t, size_t i)
 	return d == 5 && (tx_num_end_ok(t, j + 9) || tx_at(t, j + 9) == '-');
 }
 
+/* "Am Markt 3, 80331 München": a postcode of five digits between the
+ * comma after a house number and a city, a word of no list. */
+static int postcode_city(const struct text *t, size_t i)
+{
+	size_t end, k;
+	int house = 0;
+
+	if (i < 2 || tx_prev(t, i) != ' ' || tx_prev(t, i - 1) != ',' ||
+	    tx_digits(t, i) != 5 || tx_at(t, i + 5) != ' ' ||
+	    !ch_upper(tx_at(t, i + 6)))
+		return 0;
+	for (k = i - 2; k > 0 && i - k < 40 && tx_prev(t, k) != ',' &&
+	     tx_prev(t, k) != '.'; k--)
+		house |= ch_digit(tx_prev(t, k));
+	end = tx_word_end(t, i + 6);
+	return house && end - (i + 6) >= 3 && !ch_alnum(tx_at(t, end)) &&
+	       !(phi_word_flags(t->s + i + 6, end - i - 6) &
+		 (W_OPER | W_ENGLISH));
+}
+
 int phi_address_at(const struct text *t, size_t i, int cue)
 {
 	if (ch_digit(tx_at(t, i)))
-		return address_number_first(t, i);
+		return address_number_first(t, i) || postcode_city(t, i);
 	return (cue && (zip_by_cue(t, i) || po_box(t, i))) ||
 	       address_word_first(t, i, cue) || city_state_zip(t, i);
 }
