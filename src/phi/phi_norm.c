@@ -87,6 +87,11 @@ static utf8proc_int32_t map_code_point(utf8proc_int32_t c, void *data)
 		return ' ';
 	if (c == 0x2044 || c == 0x2215 || c == 0x29F8)	/* fraction, division, big solidus */
 		return '/';
+	/* Middle dot, bullet, one-dot leader, hyphenation point, dot
+	 * operator: the dots people put between a number's groups. */
+	if (c == 0x00B7 || c == 0x2022 || c == 0x2024 || c == 0x2027 ||
+	    c == 0x22C5 || c == 0x30FB)
+		return '.';
 	if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
 	    cat == UTF8PROC_CATEGORY_LT) {
 		const utf8proc_property_t *p = utf8proc_get_property(c);
