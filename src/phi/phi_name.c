@@ -386,6 +386,17 @@ static int cue_at(const struct text *t, size_t i)
 	       name_word(&w2, strength);
 }
 
+/* After surname a: ", S." with its full stop. ("WILLIAMS J" on a label
+ * is too often a maker and a model: "BAXTER A pump".) */
+static int surname_initial(const struct text *t, const struct word *a,
+			   int comma)
+{
+	size_t j = a->end + 1;
+
+	return comma && tx_at(t, j) == ' ' && ch_upper(tx_at(t, j + 1)) &&
+	       tx_at(t, j + 2) == '.';
+}
+
 /* Whether i is inside the folder name of a Windows profile or a Unix
  * home (C:\\Users\\Maria.Garcia\\, /home/jdoe/): an account's name, a
  * member of staff by design, like the "user" key. Not a link's path:
@@ -446,6 +457,11 @@ int phi_name_at(const struct text *t, size_t i, int cue)
 	    (a.flags & (W_LAST | W_FIRST_TOP)) != W_LAST &&
 	    !a.glued && !a.joined && !b.flags && !b.glued && !b.joined &&
 	    b.end - b.start >= 3 && (b.capital || !a.capital))
+		return 1;
+	/* Connor, S.: a surname and an initial, as a list writes them. */
+	if ((a.flags & W_LAST) && !(a.flags & W_ENGLISH) && !a.oper &&
+	    !a.glued && !a.joined && a.capital && a.end - a.start >= 3 &&
+	    surname_initial(t, &a, comma))
 		return 1;
 	/* Fatima Zahra, Mei Ling: two capitalised first names, neither an
 	 * English word nor one of the trade. */
