@@ -183,19 +183,17 @@ static int phone_national(const struct text *t, size_t i)
 	return groups >= 2 && n >= 10 && n <= 11 && tx_num_end_ok(t, end);
 }
 
-static const char *const phone_words[] = {
-	"phone", "ph", "tel", "telephone", "fax", "cell", "mobile", "call",
-	"callback", "call back", "contact", "reach", "text", "sms", "number",
-	"home", "work", "whatsapp", "pager", "telefono", "movil", "celular",
-	"llamar", "numero", "portable", "telephoner", "appeler", "handy",
-	"telefon", "anrufen", "nummer", "rufnummer", "ext", "tfno", "dial",
-	"marcar", "composer", "wahlen", NULL
-};
-
+/* Words that name a phone and nothing else, and words that often come
+ * before a number that is one ("call", "contact", "home"). */
 static const char *const phone_only_words[] = {
 	"phone", "ph", "tel", "telephone", "fax", "cell", "mobile", "telefono",
 	"movil", "celular", "llamar", "portable", "telephoner", "appeler",
 	"handy", "telefon", "anrufen", "rufnummer", "tfno", "whatsapp", NULL
+};
+static const char *const phone_words[] = {
+	"call", "callback", "call back", "contact", "reach", "text", "sms",
+	"number", "home", "work", "pager", "numero", "nummer", "ext", "dial",
+	"marcar", "composer", "wahlen", NULL
 };
 
 /* 555-0142, 612 345 678 or a bare 10-digit number: only after a phone
@@ -217,7 +215,8 @@ static int phone_by_word(const struct text *t, size_t i)
 		return tx_keyword_in(t, i > 12 ? i - 12 : 0, i, phone_only_words);
 	if (!((n == 7 && groups <= 2) || (n >= 10 && n <= 13)))
 		return 0;
-	return tx_keyword_in(t, i > 24 ? i - 24 : 0, i, phone_words);
+	return tx_keyword_in(t, i > 24 ? i - 24 : 0, i, phone_only_words) ||
+	       tx_keyword_in(t, i > 24 ? i - 24 : 0, i, phone_words);
 }
 
 int phi_phone_at(const struct text *t, size_t i)

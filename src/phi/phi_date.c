@@ -25,7 +25,7 @@ static const char *const life_words[] = {
 	"geburtsdatum", "geburtstag", "geboren", "geb", "gestorben",
 	"verstorben", "todestag", "sterbedatum", "geburtsjahr", "jahrgang",
 	"year of birth", "birth year", "ano de nacimiento",
-	"annee de naissance", "b.", NULL
+	"annee de naissance", NULL
 };
 
 /* Admission and discharge: a date, even without a year, right after. */
@@ -38,13 +38,14 @@ static const char *const stay_words[] = {
 	"entree le", "admis le", "admise le", "sortie le", "date de sortie",
 	"aufnahmedatum", "aufnahme", "aufgenommen", "entlassungsdatum",
 	"entlassung", "entlassen", "readmitted", "readmission",
-	"reingreso", "sorti le", "sortie", "entlassen am", NULL
+	"reingreso", "sorti le", NULL
 };
 
 /* Words that are also words of the trade ("discharge pump", "adm
  * console"): a date counts only right after them. */
 static const char *const stay_words_near[] = {
-	"discharge", "disch", "adm", "d/c", "readmit", "alta el", NULL
+	"discharge", "disch", "adm", "d/c", "readmit", "alta el", "sortie",
+	NULL
 };
 
 static int four_digits_in(const struct text *t, size_t from, size_t to)
@@ -104,6 +105,10 @@ int phi_date_at(const struct text *t, size_t i)
 			return stay_value_in(t, i + n, i + n + CUE_AFTER);
 		if ((n = tx_keywords(t, i, stay_words_near, NULL)))
 			return stay_value_in(t, i + n, i + n + CUE_NEAR);
+		/* "b. 1941": born, in lower case and right before the year
+		 * ("Wing B. 2019" is not). */
+		if (tx_at(t, i) == 'b' && tx_keyword(t, i, "b."))
+			return life_value_in(t, i + 2, i + 2 + CUE_NEAR);
 	}
 	if (!tx_date_at(t, i, 0, &end, &year))
 		return 0;
@@ -217,4 +222,5 @@ void phi_date_cues(phi_cue_sink add)
 		add(old_words[k]);
 	add("f/");
 	add("m/");
+	add("b.");
 }
