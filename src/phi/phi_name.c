@@ -108,6 +108,29 @@ static const char *const makers[] = {
 	"edwards lifesciences", "fresenius kabi", "otto bock", NULL
 };
 
+/* What breaks or is reported at a bed or a room, in the four languages,
+ * where the word is also a name in some list: "cama 4 luz no funciona",
+ * "Bett 4 Licht geht nicht", "lit 4 lampe en panne". */
+static const char *const bedside_things[] = {
+	"luz", "timbre", "lampara", "bomba", "cable", "enchufe", "agua",
+	"ventana", "puerta", "mesa", "silla", "armario", "bano", "ducha",
+	"aire", "calefaccion", "pantalla", "telefono", "oxigeno", "grifo",
+	"libre", "ocupada", "ocupado", "limpia", "sucia", "rota", "roto",
+	"lumiere", "sonnette", "lampe", "pompe", "prise", "eau", "fenetre",
+	"table", "chaise", "armoire", "douche", "chauffage", "ecran",
+	"occupe", "occupee", "propre", "sale", "casse", "cassee",
+	"klingel", "licht", "fenster", "ruf", "notruf", "schalter",
+	"stecker", "kabel", "waage", "drucker", "pumpe", "tisch", "schrank",
+	"kasten", "wasser", "strom", "netz", "maus", "funk", "pieper",
+	"heizung", "telefon", "fernseher", "dusche", "leer", "voll", "neu",
+	"alt", "frei", "belegt", "sauber", "schmutzig", "kaputt", "defekt",
+	"weiss", "schwarz", "rot", "gruen", "blau", "gelb", "morgen", "abend",
+	"frueh", "dienst", "pfleger", "essen", "light", "bell", "call", "lamp",
+	"pump", "tv", "phone", "window", "blind", "blinds", "sink", "toilet",
+	"shower", "heater", "free", "clean", "dirty", "broken", "empty",
+	"occupied", NULL
+};
+
 /* The particles of surnames: van der Berg, De Niro, da Silva. */
 static const char *const particles[] = {
 	"van", "von", "de", "der", "den", "del", "della", "di", "da", "du",
@@ -340,6 +363,8 @@ static int place_cue(const struct text *t, size_t i, size_t n)
 	if (ch_alpha(tx_at(t, j)) && !ch_letter(tx_at(t, j + 1)))
 		j++;		/* bed 4B */
 	j = skip_intro(t, j);
+	if (tx_keywords(t, j, bedside_things, NULL))
+		return 0;
 	return initial_name_at(t, j, 1) || listed_name_at(t, j);
 }
 
