@@ -258,6 +258,12 @@ static size_t spelled_dot(const struct text *t, size_t j)
 		"<dot>", NULL
 	};
 
+	int c = tx_at(t, j), d = ch_fold(tx_at(t, j + 1));
+
+	/* Called at every byte around an "at": most fail here. */
+	if (!(c == ' ' && (d == 'd' || d == '(' || d == '[')) &&
+	    !((c == '(' || c == '[' || c == '{' || c == '<') && d == 'd'))
+		return 0;
 	for (int f = 0; forms[f]; f++) {
 		size_t n = 0;
 

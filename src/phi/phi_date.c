@@ -25,7 +25,8 @@ static const char *const life_words[] = {
 	"geburtsdatum", "geburtstag", "geboren", "geb", "gestorben",
 	"verstorben", "todestag", "sterbedatum", "geburtsjahr", "jahrgang",
 	"year of birth", "birth year", "ano de nacimiento",
-	"annee de naissance", NULL
+	"annee de naissance", "pt expired", "patient expired",
+	"resident expired", NULL
 };
 
 /* Admission and discharge: a date, even without a year, right after. */
@@ -129,6 +130,21 @@ static const char *const age_after[] = {
 	"jahriger", "jahrige", NULL
 };
 
+/* Units of time and of count after a number: it is not an age. */
+static const char *const units[] = {
+	"s", "sec", "secs", "second", "seconds", "ms", "min", "mins",
+	"minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days",
+	"week", "weeks", "month", "months", "times", "%", "minutos", "horas",
+	"dias", "jours", "heures", "minuten", "stunden", "tage", NULL
+};
+
+static int tx_at_unit(const struct text *t, size_t k)
+{
+	if (tx_at(t, k) == ' ')
+		k++;
+	return tx_keywords(t, k, units, NULL) != 0;
+}
+
 /* Ninety and above in words, and the words for such an age. */
 static const char *const old_words[] = {
 	"ninety", "one hundred", "a hundred", "hundred", "nonagenarian",
@@ -193,7 +209,9 @@ int phi_age_at(const struct text *t, size_t i)
 			;
 		if (old_word_at(t, k))
 			return 1;
-		return old_age_digits(t, k, tx_digits(t, k));
+		n = tx_digits(t, k);
+		/* "queue aged 91 minutes", "age of backup 90 days" */
+		return old_age_digits(t, k, n) && !tx_at_unit(t, k + n);
 	}
 	n = tx_digits(t, i);
 	if (n < 2 || n > 3 || !tx_num_start_ok(t, i) ||

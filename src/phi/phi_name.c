@@ -423,7 +423,7 @@ static int surname_initial(const struct text *t, const struct word *a,
 }
 
 /* Whether i is inside the folder name of a Windows profile or a Unix
- * home (C:\\Users\\Maria.Garcia\\, /home/jdoe/): an account's name, a
+ * home (C:\Users\Maria.Garcia\, /home/jdoe/): an account's name, a
  * member of staff by design, like the "user" key. Not a link's path:
  * example.com/users/john.smith stays a person's page. */
 static int in_profile_folder(const struct text *t, size_t i)
@@ -444,27 +444,23 @@ static int in_profile_folder(const struct text *t, size_t i)
 	       (k == 6 || tx_prev(t, k - 6) == ' ');
 }
 
-int phi_name_at(const struct text *t, size_t i, int cue)
+static int name_at(const struct text *t, size_t i, int cue)
 {
 	struct word a, b;
 	int comma;
-
-	if (in_profile_folder(t, i))
-		return 0;
 
 	if ((cue && cue_at(t, i)) || initial_name_at(t, i, 0))
 		return 1;
 	if (!word_at(t, i, &a))
 		return 0;
-	/* A name alone where only a person's would stand: before a bed or
-	 * room, or owning a patient's things. */
+	/* A name alone where only a person's would stand: a surname before
+	 * a room number, or a name owning a patient's things. */
 	if ((a.flags & (W_FIRST | W_LAST)) && !(a.flags & W_ENGLISH) &&
 	    name_word(&a, 0) &&
 	    ((room_follows(t, a.end) && !(a.flags & W_FIRST)) ||
 	     (a.possessive && tx_keyword_in(t, a.end, a.end + 4, belongings))))
 		return 1;
-	if (tx_keywords(t, i, makers, NULL) ||
-	    !next_word(t, a.end, &b, &comma))
+	if (!next_word(t, a.end, &b, &comma))
 		return 0;
 	if (pair_is_name(&a, &b, comma))
 		return 1;
@@ -511,6 +507,14 @@ int phi_name_at(const struct text *t, size_t i, int cue)
 		       pair_is_name(&a, &c, 0);
 	}
 	return 0;
+}
+
+/* A maker's name and a profile's folder are looked for only once a name
+ * is found: most words are none, and the screen's cost is in the words. */
+int phi_name_at(const struct text *t, size_t i, int cue)
+{
+	return name_at(t, i, cue) && !tx_keywords(t, i, makers, NULL) &&
+	       !in_profile_folder(t, i);
 }
 
 void phi_name_cues(phi_cue_sink add)

@@ -133,6 +133,11 @@ static size_t tidy(char *s, size_t len)
 /* "555 - 867 - 5309", "14 . 03 . 1952": a run of separators between two
  * digits is read as the one separator a reader sees, the dash or slash
  * when there is one, so that spacing around it changes nothing. */
+static int digit_separator(char c)
+{
+	return c == ' ' || c == '-' || c == '.' || c == '/';
+}
+
 static size_t join_digit_separators(char *s, size_t len)
 {
 	size_t o = 0;
@@ -141,12 +146,12 @@ static size_t join_digit_separators(char *s, size_t len)
 		size_t j = i;
 		char sep = ' ';
 
-		if (o == 0 || !isdigit((unsigned char)s[o - 1]) ||
-		    !strchr(" -./", s[i]) || s[i] == '\0') {
+		if (o == 0 || !digit_separator(s[i]) ||
+		    !isdigit((unsigned char)s[o - 1])) {
 			s[o++] = s[i];
 			continue;
 		}
-		while (j < len && s[j] && strchr(" -./", s[j])) {
+		while (j < len && digit_separator(s[j])) {
 			if (s[j] == '-' || (s[j] == '/' && sep != '-') ||
 			    (s[j] == '.' && sep == ' '))
 				sep = s[j];
