@@ -222,13 +222,14 @@ static int phone_by_word(const struct text *t, size_t i)
 int phi_phone_at(const struct text *t, size_t i)
 {
 	int c = tx_at(t, i);
+	size_t spelled;
 
 	if (c == '+' || (c == '0' && tx_at(t, i + 1) == '0'))
 		return phone_intl(t, i);
 	if ((c != '(' && !ch_digit(c)) || !tx_num_start_ok(t, i))
 		return 0;
-	if (ch_digit(c) && spelled_digits(t, i) >= 10 &&
-	    spelled_digits(t, i) <= 11)
+	spelled = ch_digit(c) ? spelled_digits(t, i) : 0;
+	if (spelled >= 10 && spelled <= 11)
 		return 1;
 	return phone_nanp(t, i) || phone_national(t, i) ||
 	       (ch_digit(c) && phone_by_word(t, i));

@@ -138,7 +138,7 @@ static const char *const units[] = {
 	"dias", "jours", "heures", "minuten", "stunden", "tage", NULL
 };
 
-static int tx_at_unit(const struct text *t, size_t k)
+static int unit_follows(const struct text *t, size_t k)
 {
 	if (tx_at(t, k) == ' ')
 		k++;
@@ -211,7 +211,7 @@ int phi_age_at(const struct text *t, size_t i)
 			return 1;
 		n = tx_digits(t, k);
 		/* "queue aged 91 minutes", "age of backup 90 days" */
-		return old_age_digits(t, k, n) && !tx_at_unit(t, k + n);
+		return old_age_digits(t, k, n) && !unit_follows(t, k + n);
 	}
 	n = tx_digits(t, i);
 	if (n < 2 || n > 3 || !tx_num_start_ok(t, i) ||

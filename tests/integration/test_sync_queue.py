@@ -319,3 +319,22 @@ def test_no_command_is_hidden_by_a_poll_at_the_same_moment(stack, leases, staff)
     got.extend(c["id"] for c in poll(key, "PC-3", max_=100))
     # A lease that lapsed meanwhile may have handed a command out twice.
     assert set(got) == set(queued)
+
+
+def test_a_poll_in_a_batch_reads_command_due_too(stack, leases, staff):
+    """In a batch the key is proved once for all lines, and COMMAND.POLL
+    asks command_due whether anything is due, as the poll alone does."""
+    key = staff.sync_key
+
+    def batch_poll():
+        st, _, reply = sync(key, "PING\nCOMMAND.POLL")
+        assert st == 200 and reply["ok"], reply
+        assert [r["verb"] for r in reply["results"]] == ["PING", "COMMAND.POLL"]
+        return [c["id"] for c in reply["results"][1]["data"]["commands"]]
+
+    assert batch_poll() == []
+    cid = staff.send("Batch drill at noon")
+    assert due_of(staff.id) == "0"
+    assert batch_poll() == [cid]
+    assert batch_poll() == []          # leased, and command_due says when
+    assert int(due_of(staff.id)) > int(time.time())
